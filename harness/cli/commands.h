@@ -6,6 +6,8 @@
 namespace podium::cli {
 
 void add_model_command(CLI::App& app);     // model synth | inspect   (model_command.cpp)
+void add_model_synth_command(CLI::App& model);    // model_synth_command.cpp
+void add_model_inspect_command(CLI::App& model);  // model_inspect_command.cpp
 void add_tokenize_command(CLI::App& app);  // tokenize                (tokenize_command.cpp)
 void add_bench_command(CLI::App& app);     // bench tokenizer | ...   (bench_command.cpp)
 
