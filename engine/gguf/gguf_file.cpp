@@ -217,6 +217,9 @@ private:
         if (t.shape[0] % traits->block_elems != 0)
             fail(what + " has a row of " + std::to_string(t.shape[0]) + " values, not a multiple of the " +
                  std::string(traits->name) + " block size " + std::to_string(traits->block_elems));
+        // Fewer than 2^63 elements can still be more than 2^64 bytes; do not let the size wrap.
+        if (t.n_elements / traits->block_elems > std::numeric_limits<std::uint64_t>::max() / traits->block_bytes)
+            fail(what + " has " + std::to_string(t.n_elements) + " elements, whose size in bytes overflows");
         t.n_bytes = t.n_elements / traits->block_elems * traits->block_bytes;
         t.offset = read_u64(what + " offset");
         if (t.offset % out_.alignment_ != 0)

@@ -1,6 +1,7 @@
 #pragma once
 // Hyperparameters of a Llama- or Falcon-family model, whatever file it came from.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,9 @@ struct ModelConfig {
 
     std::uint32_t head_dim() const { return n_head ? n_embd / n_head : 0; }
 };
+
+// What makes `config` unusable (a zero size, heads that do not divide the width, ...),
+// or nullopt when it is consistent. Readers wrap the text in a FileError.
+std::optional<std::string> find_config_problem(const ModelConfig& config);
 
 }  // namespace podium

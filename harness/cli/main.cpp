@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
                          "Print the version and build features");
     podium::cli::add_model_command(app);
     podium::cli::add_tokenize_command(app);
+    podium::cli::add_logprobs_command(app);
+    podium::cli::add_generate_command(app);
     podium::cli::add_bench_command(app);
     try {
         app.parse(argc, argv);

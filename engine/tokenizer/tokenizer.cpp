@@ -1,0 +1,29 @@
+#include "engine/tokenizer/tokenizer.h"
+
+#include "engine/core/error.h"
+#include "engine/tokenizer/bpe_tokenizer.h"
+#include "engine/tokenizer/spm_tokenizer.h"
+
+namespace podium {
+
+std::string_view Tokenizer::kind_name() const {
+    return vocab_.kind == TokenizerKind::SentencePiece ? "sentencepiece-bpe" : "byte-level-bpe";
+}
+
+std::unique_ptr<Tokenizer> make_tokenizer(Vocabulary vocab) {
+    if (vocab.tokens.empty()) throw Error("the vocabulary has no tokens");
+    if (!vocab.types.empty() && vocab.types.size() != vocab.tokens.size())
+        throw Error("the vocabulary has " + std::to_string(vocab.tokens.size()) + " tokens but " +
+                    std::to_string(vocab.types.size()) + " token types");
+    const auto n = static_cast<std::int64_t>(vocab.tokens.size());
+    for (auto [name, id] : {std::pair{"bos", vocab.bos_id}, {"eos", vocab.eos_id}, {"unk", vocab.unk_id},
+                            {"pad", vocab.pad_id}}) {
+        if (id >= n)
+            throw Error(std::string(name) + " token id " + std::to_string(id) + " is out of range (vocabulary has " +
+                        std::to_string(n) + " tokens)");
+    }
+    if (vocab.kind == TokenizerKind::SentencePiece) return std::make_unique<SpmTokenizer>(std::move(vocab));
+    return std::make_unique<BpeTokenizer>(std::move(vocab));
+}
+
+}  // namespace podium

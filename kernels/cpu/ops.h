@@ -1,0 +1,41 @@
+#pragma once
+// Element-wise and per-row operations of the transformer blocks, in f32.
+// Each follows the Hugging Face implementation's arithmetic (lm-eval's numbers
+// are defined by it): statistics in f32, weight applied after normalizing.
+#include <cstddef>
+
+namespace podium {
+
+// out = x / sqrt(mean(x^2) + eps) * w          (Llama RMSNorm)
+void rms_norm(const float* x, const float* w, std::size_t n, float eps, float* out);
+// out = (x - mean) / sqrt(var + eps) * w + b    (Falcon LayerNorm, biased variance)
+void layer_norm(const float* x, const float* w, const float* b, std::size_t n, float eps, float* out);
+
+// Rotates the first n_rot dims of each of n_heads vectors of head_dim at position pos.
+// half_split: pairs (i, i + n_rot/2) (HF rotate_half, NEOX); else adjacent pairs (2i, 2i+1).
+void rope(float* x, std::size_t n_heads, std::size_t head_dim, std::size_t n_rot, std::size_t pos, float freq_base,
+          bool half_split);
+
+// gate[i] = silu(gate[i]) * up[i]               (SwiGLU)
+void silu_mul(float* gate, const float* up, std::size_t n);
+// x[i] = 0.5 x (1 + erf(x / sqrt 2))            (exact GELU, HF "gelu")
+void gelu_erf(float* x, std::size_t n);
+
+// x[i] += y[i]
+void add_in_place(float* x, const float* y, std::size_t n);
+
+// Causal attention of one query head over n_keys cached keys/values (rows `stride`
+// floats apart): out = softmax(q.k / sqrt(head_dim)) . v. `scores` holds n_keys floats.
+void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
+                std::size_t head_dim, float* scores, float* out);
+
+// log-softmax of `logits` evaluated at `token`, plus whether `token` is the argmax
+// (first index among ties, as torch.argmax does).
+struct TokenLogprob {
+    double logprob;
+    bool is_argmax;
+    int argmax;
+};
+TokenLogprob token_logprob(const float* logits, std::size_t n_vocab, int token);
+
+}  // namespace podium
