@@ -32,7 +32,10 @@ BpeTokenizer::BpeTokenizer(Vocabulary vocab) : Tokenizer(std::move(vocab)), inde
         token_bytes_.push_back(std::move(bytes));
     }
 
-    merges_.reserve(vocab_.merges.size());
+    std::size_t capacity = 1024;
+    while (capacity < vocab_.merges.size() * 2) capacity *= 2;
+    merges_.assign(capacity, MergeSlot{});
+    merge_mask_ = capacity - 1;
     std::string joined;
     for (std::size_t rank = 0; rank < vocab_.merges.size(); ++rank) {
         const std::string& m = vocab_.merges[rank];
@@ -44,7 +47,19 @@ BpeTokenizer::BpeTokenizer(Vocabulary vocab) : Tokenizer(std::move(vocab)), inde
         const std::int32_t l = index_.find(left), r = index_.find(right), result = index_.find(joined);
         // A merge whose parts or result are not tokens can never apply; skip it.
         if (l < 0 || r < 0 || result < 0) continue;
-        merges_.emplace(pair_key(l, r), Merge{static_cast<std::int32_t>(rank), result});  // first rank wins
+        if (find_merge(l, r)) continue;  // the first rank wins
+        const std::uint64_t key = pair_key(l, r);
+        std::size_t s = slot_of(key) & merge_mask_;
+        while (merges_[s].key != ~std::uint64_t{0}) s = (s + 1) & merge_mask_;
+        merges_[s] = {key, static_cast<std::int32_t>(rank), result};
+    }
+}
+
+const BpeTokenizer::MergeSlot* BpeTokenizer::find_merge(std::int32_t left, std::int32_t right) const {
+    const std::uint64_t key = pair_key(left, right);
+    for (std::size_t s = slot_of(key) & merge_mask_;; s = (s + 1) & merge_mask_) {
+        if (merges_[s].key == key) return &merges_[s];
+        if (merges_[s].key == ~std::uint64_t{0}) return nullptr;
     }
 }
 
@@ -57,6 +72,7 @@ std::vector<std::int32_t> BpeTokenizer::encode(std::string_view text, bool add_s
     std::vector<TextFragment> fragments;
     specials_.split(text, parse_special, fragments);
     std::vector<ByteRange> pieces;
+    MergeScratch scratch;
     for (const TextFragment& f : fragments) {
         if (f.token >= 0) {
             out.push_back(f.token);
@@ -64,13 +80,13 @@ std::vector<std::int32_t> BpeTokenizer::encode(std::string_view text, bool add_s
         }
         pieces.clear();
         pre_tokenize(vocab_.pre, f.text, pieces);
-        for (const ByteRange& p : pieces) encode_piece(f.text.substr(p.begin, p.end - p.begin), out);
+        for (const ByteRange& p : pieces) encode_piece(f.text.substr(p.begin, p.end - p.begin), scratch, out);
     }
     if (add_special && vocab_.add_eos && vocab_.eos_id >= 0) out.push_back(vocab_.eos_id);
     return out;
 }
 
-void BpeTokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const {
+void BpeTokenizer::encode_piece(std::string_view piece, MergeScratch& scratch, std::vector<std::int32_t>& out) const {
     if (piece.size() == 1) {  // nothing to merge
         if (const std::int32_t id = byte_tokens_[static_cast<std::uint8_t>(piece[0])]; id >= 0) {
             out.push_back(id);
@@ -80,7 +96,8 @@ void BpeTokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t
     if (cache_.lookup(piece, out)) return;
     const std::size_t first = out.size();
 
-    std::vector<MergeSymbol> symbols(piece.size());
+    std::vector<MergeSymbol>& symbols = scratch.symbols;
+    symbols.resize(piece.size());
     for (std::size_t i = 0; i < piece.size(); ++i) {
         const auto k = static_cast<std::int32_t>(i);
         symbols[i] = {static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(i + 1),
@@ -88,12 +105,11 @@ void BpeTokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t
     }
     symbols.back().next = -1;
 
-    std::vector<MergeHeapEntry> heap;
-    merge_symbols(symbols, heap, [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<MergeCandidate> {
+    merge_symbols(symbols, scratch.heap, [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<MergeCandidate> {
         if (l.id < 0 || r.id < 0) return std::nullopt;
-        const auto it = merges_.find(pair_key(l.id, r.id));
-        if (it == merges_.end()) return std::nullopt;
-        return MergeCandidate{static_cast<double>(it->second.rank), it->second.result};
+        const MergeSlot* m = find_merge(l.id, r.id);
+        if (!m) return std::nullopt;
+        return MergeCandidate{static_cast<double>(m->rank), m->result};
     });
 
     for (std::int32_t i = 0; i >= 0; i = symbols[static_cast<std::size_t>(i)].next) {

@@ -31,6 +31,12 @@ struct MergeHeapEntry {
     std::int32_t id;
 };
 
+// Buffers reused across the words of one encode call.
+struct MergeScratch {
+    std::vector<MergeSymbol> symbols;
+    std::vector<MergeHeapEntry> heap;
+};
+
 // `pair_cost(left, right)` returns the candidate for merging two adjacent symbols, or
 // nullopt when they do not merge. On return the live symbols are those reachable from
 // symbols[0] through `next` (symbols[0] is never absorbed).

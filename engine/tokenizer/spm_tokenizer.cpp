@@ -82,6 +82,7 @@ std::vector<std::int32_t> SpmTokenizer::encode(std::string_view text, bool add_s
     std::vector<TextFragment> fragments;
     specials_.split(text, parse_special, fragments);
     std::string normalized;
+    MergeScratch scratch;
     bool after_special = true;  // the text start counts: it gets the space prefix too
     for (const TextFragment& f : fragments) {
         if (f.token >= 0) {
@@ -100,15 +101,16 @@ std::vector<std::int32_t> SpmTokenizer::encode(std::string_view text, bool add_s
             }
         }
         after_special = false;
-        encode_normalized(normalized, out);
+        encode_normalized(normalized, scratch, out);
     }
     if (add_special && vocab_.add_eos && vocab_.eos_id >= 0) out.push_back(vocab_.eos_id);
     return out;
 }
 
-void SpmTokenizer::encode_normalized(std::string_view text, std::vector<std::int32_t>& out) const {
+void SpmTokenizer::encode_normalized(std::string_view text, MergeScratch& scratch,
+                                     std::vector<std::int32_t>& out) const {
     if (!words_are_independent_) {
-        encode_word(text, out);
+        encode_word(text, scratch, out);
         return;
     }
     // Words start at a U+2581 that follows some other character.
@@ -117,20 +119,20 @@ void SpmTokenizer::encode_normalized(std::string_view text, std::vector<std::int
     while (pos < text.size()) {
         const std::size_t next = pos + utf8_sequence_length(static_cast<unsigned char>(text[pos]));
         if (next < text.size() && starts_with_space_mark(text, next) && !starts_with_space_mark(text, pos)) {
-            encode_word(text.substr(start, next - start), out);
+            encode_word(text.substr(start, next - start), scratch, out);
             start = next;
         }
         pos = next;
     }
-    if (start < text.size()) encode_word(text.substr(start), out);
+    if (start < text.size()) encode_word(text.substr(start), scratch, out);
 }
 
-void SpmTokenizer::encode_word(std::string_view word, std::vector<std::int32_t>& out) const {
+void SpmTokenizer::encode_word(std::string_view word, MergeScratch& scratch, std::vector<std::int32_t>& out) const {
     if (cache_.lookup(word, out)) return;
     const std::size_t first = out.size();
 
-    std::vector<MergeSymbol> symbols;
-    symbols.reserve(word.size());
+    std::vector<MergeSymbol>& symbols = scratch.symbols;
+    symbols.clear();
     for (std::size_t pos = 0; pos < word.size();) {
         const std::size_t len = utf8_sequence_length(static_cast<unsigned char>(word[pos]));
         const auto i = static_cast<std::int32_t>(symbols.size());
@@ -140,8 +142,7 @@ void SpmTokenizer::encode_word(std::string_view word, std::vector<std::int32_t>&
     }
     symbols.back().next = -1;
 
-    std::vector<MergeHeapEntry> heap;
-    merge_symbols(symbols, heap, [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<MergeCandidate> {
+    merge_symbols(symbols, scratch.heap, [&](const MergeSymbol& l, const MergeSymbol& r) -> std::optional<MergeCandidate> {
         const std::int32_t id = index_.find(word.substr(l.begin, r.end - l.begin));
         if (id < 0) return std::nullopt;
         const float score = vocab_.scores[static_cast<std::size_t>(id)];

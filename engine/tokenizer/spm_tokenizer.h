@@ -5,6 +5,7 @@
 // pieces that are not tokens fall back to <0xNN> byte tokens.
 #include <array>
 
+#include "engine/tokenizer/pair_merger.h"
 #include "engine/tokenizer/piece_cache.h"
 #include "engine/tokenizer/special_token_splitter.h"
 #include "engine/tokenizer/token_index.h"
@@ -19,8 +20,8 @@ public:
     std::string decode(std::span<const std::int32_t> ids) const override;
 
 private:
-    void encode_normalized(std::string_view text, std::vector<std::int32_t>& out) const;
-    void encode_word(std::string_view word, std::vector<std::int32_t>& out) const;
+    void encode_normalized(std::string_view text, MergeScratch& scratch, std::vector<std::int32_t>& out) const;
+    void encode_word(std::string_view word, MergeScratch& scratch, std::vector<std::int32_t>& out) const;
 
     TokenIndex index_;
     SpecialTokenSplitter specials_;

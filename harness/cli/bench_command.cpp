@@ -132,6 +132,7 @@ void add_bench_command(CLI::App& app) {
     tok->add_option("--text-file", options->text_file, "English text to encode (default: the MMLU test questions)");
     tok->add_option("--mb", options->megabytes, "Megabytes of text to encode")->capture_default_str();
     tok->callback([options] { run_tokenizer_bench(*options); });
+    add_bench_engine_command(*bench);
 }
 
 }  // namespace podium::cli

@@ -62,7 +62,7 @@ TEST_CASE("cli: --help lists the subcommands", "[cli]") {
 
 TEST_CASE("cli: every subcommand has a help page that exits 0", "[cli]") {
     for (const char* args : {"model --help", "model synth --help", "model inspect --help", "tokenize --help",
-                             "bench --help", "bench tokenizer --help"}) {
+                             "logprobs --help", "generate --help", "bench --help", "bench tokenizer --help"}) {
         const auto r = run_podium(args);
         INFO("podium " << args << "\nstdout: " << r.out << "\nstderr: " << r.err);
         CHECK(r.exit_code == 0);

@@ -164,3 +164,27 @@ TEST_CASE("score_rolling predicts every token once, in windows of the context", 
     for (double lp : out[0].token_logprobs) sum += lp;
     CHECK(out[0].logprob == Approx(sum));
 }
+
+TEST_CASE("quantized weights stay within stated tolerances of the f32 model", "[engine]") {
+    // Same seed: the synthesizer draws the same f32 weights, then packs them per dtype.
+    struct Tolerance {
+        const char* dtype;
+        double max_abs;  // per-token |logprob - logprob(f32)|
+    };
+    const Tolerance tolerances[] = {{"f16", 2e-3}, {"bf16", 1.5e-2}, {"q8_0", 3e-2}, {"q4_0", 0.5}};
+    podium::test::TempDir dir;
+    for (const std::string arch : {"llama", "falcon"}) {
+        Engine f32(synth(dir, arch, "f32", 3), EngineOptions{2});
+        const auto tokens = some_tokens(40, static_cast<std::int32_t>(f32.config().n_vocab), 8);
+        const auto exact = engine_logprobs(f32, tokens);
+        for (const auto& tol : tolerances) {
+            Engine packed(synth(dir, arch, tol.dtype, 3), EngineOptions{2});
+            const auto got = engine_logprobs(packed, tokens);
+            double worst = 0;
+            for (std::size_t i = 0; i < got.size(); ++i) worst = std::max(worst, std::abs(got[i] - exact[i]));
+            INFO(arch << " " << tol.dtype << ": max |logprob - f32| = " << worst);
+            CHECK(worst < tol.max_abs);
+            CHECK(worst > 0);  // the weights really were packed
+        }
+    }
+}

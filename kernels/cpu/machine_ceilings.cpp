@@ -1,0 +1,68 @@
+#include "kernels/cpu/machine_ceilings.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/cpu_features.h"
+
+namespace podium {
+
+namespace avx2 {
+float fma_chain(std::size_t iterations);
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double measure_bandwidth(ThreadPool& pool) {
+    const std::size_t n = std::size_t{1} << 27;  // 1 GiB of 64-bit words, far beyond any cache
+    std::vector<std::uint64_t> buffer(n, 1);
+    std::atomic<std::uint64_t> sink{0};
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pool.parallel_for(n, [&](std::size_t begin, std::size_t end) {
+            std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            std::size_t i = begin;
+            for (; i + 4 <= end; i += 4) {
+                s0 += buffer[i];
+                s1 += buffer[i + 1];
+                s2 += buffer[i + 2];
+                s3 += buffer[i + 3];
+            }
+            for (; i < end; ++i) s0 += buffer[i];
+            sink += s0 + s1 + s2 + s3;
+        });
+        best = std::max(best, static_cast<double>(n * sizeof(std::uint64_t)) / seconds_since(t0) / 1e9);
+    }
+    return sink.load() == 0 ? 0 : best;
+}
+
+double measure_fma(ThreadPool& pool) {
+    const auto& f = cpu_features();
+    if (!(f.avx2 && f.fma)) return 0;
+    const std::size_t iterations = 20'000'000;
+    std::atomic<int> sink{0};
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = std::chrono::steady_clock::now();
+        pool.parallel_for(static_cast<std::size_t>(pool.size()), [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) sink += avx2::fma_chain(iterations) > 0 ? 1 : 0;
+        });
+        const double flops = static_cast<double>(pool.size()) * iterations * 10 * 8 * 2;
+        best = std::max(best, flops / seconds_since(t0) / 1e9);
+    }
+    return sink.load() >= 0 ? best : 0;
+}
+
+}  // namespace
+
+MachineCeilings measure_machine_ceilings(ThreadPool& pool) { return {measure_bandwidth(pool), measure_fma(pool)}; }
+
+}  // namespace podium
