@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <set>
 #include <sstream>
 
@@ -184,7 +185,7 @@ private:
                 if (count > remaining() / min_encoded_size(v.element_type))
                     fail("array \"" + key + "\" claims " + std::to_string(count) + " elements, more than the " +
                          std::to_string(remaining()) + " bytes left in the file can hold");
-                v.elements.reserve(count);
+                // No reserve(count): memory grows only with elements actually present in the file.
                 for (std::uint64_t i = 0; i < count; ++i) v.elements.push_back(read_value(v.element_type, key, depth + 1));
                 break;
             }
@@ -236,7 +237,11 @@ private:
 GgufFile GgufFile::open(const std::filesystem::path& path) {
     GgufFile f;
     f.file_ = std::make_shared<MappedFile>(path);
-    GgufParser(f).parse();
+    try {
+        GgufParser(f).parse();
+    } catch (const std::bad_alloc&) {
+        throw FileError(path, "metadata too large to hold in memory (corrupt counts?)");
+    }
     return f;
 }
 

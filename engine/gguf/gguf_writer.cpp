@@ -1,11 +1,13 @@
 #include "engine/gguf/gguf_writer.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <set>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include "engine/core/error.h"
@@ -83,7 +85,7 @@ void put_value(ByteSink& out, const GgufValue& v, const std::string& key) {
 // Closes the temporary file and removes it unless the write got all the way to the rename.
 class TempFile {
 public:
-    TempFile(std::filesystem::path final_path) : final_(std::move(final_path)), temp_(final_) {
+    explicit TempFile(std::filesystem::path final_path) : final_(std::move(final_path)), temp_(final_) {
         temp_ += ".tmp";
         file_ = std::fopen(temp_.c_str(), "wb");
         if (!file_) throw FileError(final_, "cannot create " + temp_.string() + ": " + std::strerror(errno));

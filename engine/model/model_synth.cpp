@@ -64,12 +64,12 @@ std::uint32_t file_type_of(TensorType dtype) {
 
 class PlanBuilder {
 public:
-    PlanBuilder(SynthPlan& plan) : plan_(plan) {}
+    explicit PlanBuilder(SynthPlan& plan) : plan_(plan) {}
 
-    void matrix(std::string name, std::uint64_t row_length, std::uint64_t n_rows, float std) {
+    void matrix(std::string name, std::uint64_t row_length, std::uint64_t n_rows, float stddev) {
         TensorType type = plan_.dtype;
         if (row_length % traits(type).block_elems != 0) type = TensorType::F16;
-        plan_.tensors.push_back({std::move(name), {row_length, n_rows}, type, 0.0f, std});
+        plan_.tensors.push_back({std::move(name), {row_length, n_rows}, type, 0.0f, stddev});
     }
     void norm_weight(std::string name, std::uint64_t length) {
         plan_.tensors.push_back({std::move(name), {length}, TensorType::F32, 1.0f, 0.05f});
@@ -244,7 +244,7 @@ void synth_row_values(const SynthTensor& tensor, std::uint64_t seed, std::uint64
     std::uint64_t state = splitmix64_mix(tensor_key + (row + 1) * kGolden);
     for (float& v : out) {
         state += kGolden;
-        v = tensor.mean + tensor.std * unit_normalish(splitmix64_mix(state));
+        v = tensor.mean + tensor.stddev * unit_normalish(splitmix64_mix(state));
     }
 }
 
@@ -253,6 +253,10 @@ void synth_tensor_bytes(const SynthTensor& tensor, std::uint64_t seed, std::span
     if (out.size() != tensor.n_bytes())
         throw Error("synth_tensor_bytes: " + tensor.name + " needs " + std::to_string(tensor.n_bytes()) +
                     " bytes, got " + std::to_string(out.size()));
+    // Checked here so that nothing can throw inside a worker thread.
+    if (tensor.row_length() % traits(tensor.type).block_elems != 0)
+        throw Error("synth_tensor_bytes: " + tensor.name + " has rows of " + std::to_string(tensor.row_length()) +
+                    ", not a multiple of the " + std::string(tensor_type_name(tensor.type)) + " block size");
     const std::uint64_t n_rows = tensor.n_rows();
     const std::size_t row_length = static_cast<std::size_t>(tensor.row_length());
     const std::size_t row_bytes = tensor_bytes(tensor.type, row_length);

@@ -27,7 +27,7 @@ struct SynthTensor {
     std::vector<std::uint64_t> shape;  // ggml order: shape[0] is the row length
     TensorType type = TensorType::F32;
     float mean = 0.0f;
-    float std = 0.02f;
+    float stddev = 0.02f;
 
     std::uint64_t row_length() const { return shape.empty() ? 0 : shape[0]; }
     std::uint64_t n_rows() const;

@@ -119,6 +119,12 @@ HfFamily detect_family(const ConfigReader& r) {
            architecture + "\"); podium reads llama and falcon (also RefinedWeb, RefinedWebModel)");
 }
 
+// Scaled RoPE (linear, dynamic, llama3, ...) changes every score; refuse it rather than ignore it.
+void refuse_rope_scaling(const ConfigReader& r) {
+    if (const json* scaling = r.find({"rope_scaling"}))
+        r.fail("rope_scaling " + scaling->dump() + " is not supported; podium implements plain RoPE");
+}
+
 void read_llama(const ConfigReader& r, ModelConfig& c) {
     c.arch = Architecture::Llama;
     c.n_embd = r.require_u32({"hidden_size"});
@@ -131,12 +137,11 @@ void read_llama(const ConfigReader& r, ModelConfig& c) {
     c.norm_eps = r.real_or("rms_norm_eps", 1e-6f);
     c.rope_freq_base = r.real_or("rope_theta", 10000.0f);
     c.tied_output = r.bool_or("tie_word_embeddings", false);
-    if (auto head_dim = r.u32({"head_dim"}); head_dim && c.n_head && *head_dim * c.n_head != c.n_embd)
+    if (auto head_dim = r.u32({"head_dim"}); head_dim && std::uint64_t{*head_dim} * c.n_head != c.n_embd)
         r.fail("head_dim " + std::to_string(*head_dim) + " times num_attention_heads " +
                std::to_string(c.n_head) + " is not hidden_size " + std::to_string(c.n_embd) +
                "; podium needs head_dim = hidden_size / num_attention_heads");
-    if (const json* scaling = r.find({"rope_scaling"}))
-        r.fail("rope_scaling " + scaling->dump() + " is not supported; podium implements plain RoPE");
+    refuse_rope_scaling(r);
     if (auto act = r.string_or("hidden_act", "silu"); act != "silu")
         r.fail("hidden_act \"" + act + "\" is not supported; llama models use \"silu\"");
     c.rope_pairing = RopePairing::HalfSplit;  // HF q/k rows are in rotate_half order
@@ -168,6 +173,7 @@ void read_falcon(const ConfigReader& r, HfFamily family, ModelConfig& c) {
     }
     if (r.bool_or("alibi", false))
         r.fail("alibi is true (Falcon-RW); podium implements Falcon with rotary embeddings only");
+    refuse_rope_scaling(r);
     if (!r.bool_or("parallel_attn", true))
         r.fail("parallel_attn is false; podium implements Falcon's parallel attention + MLP block");
     c.n_rot = c.head_dim();

@@ -162,7 +162,7 @@ void print_table(const ModelFile& m, std::ostream& out) {
     const std::uint64_t total = total_bytes(m);
     out << "\n";
     char line[96];
-    std::snprintf(line, sizeof line, "%-8s %8s %16s %12s\n", "type", "tensors", "bytes", "");
+    std::snprintf(line, sizeof line, "%-8s %8s %16s\n", "type", "tensors", "bytes");
     out << line;
     for (const auto& [name, tt] : type_totals(m)) {
         std::snprintf(line, sizeof line, "%-8s %8llu %16llu %12s\n", name.c_str(),

@@ -22,23 +22,21 @@ struct SynthArgs {
 };
 
 void run_model_synth(const SynthArgs& args) {
-    // Values are checked here rather than by CLI11 validators so that bad ones exit 1
-    // with the same "podium: error:" message as every other bad input.
+    // Values are checked here (and types a synthetic model cannot use by the planner) rather
+    // than by CLI11 validators, so bad ones exit 1 with "podium: error:" like every bad input.
     SynthOptions options;
     options.arch = parse_synth_arch(args.arch);
     options.preset = parse_synth_preset(args.preset);
     const auto dtype = parse_tensor_type(args.dtype);
-    if (!dtype || (*dtype != TensorType::F32 && *dtype != TensorType::F16 && *dtype != TensorType::BF16 &&
-                   *dtype != TensorType::Q8_0 && *dtype != TensorType::Q4_0))
-        throw Error("unknown dtype \"" + args.dtype + "\": expected f32, f16, bf16, q8_0 or q4_0");
+    if (!dtype) throw Error("unknown dtype \"" + args.dtype + "\": expected f32, f16, bf16, q8_0 or q4_0");
     options.dtype = *dtype;
     options.seed = args.seed;
     if (!args.vocab.empty()) options.vocab = args.vocab;
     options.n_threads = args.threads;
 
     const SynthResult result = write_synthetic_model(options, args.output);
-    std::cout << "wrote " << result.path.string() << ": " << args.arch << " " << args.preset << " "
-              << args.dtype << ", " << result.plan.parameter_count() << " parameters, "
+    std::cout << "wrote " << result.path.string() << ": " << synth_arch_name(options.arch) << " "
+              << synth_preset_name(options.preset) << " " << tensor_type_name(options.dtype) << ", " << result.plan.parameter_count() << " parameters, "
               << result.plan.tensors.size() << " tensors, " << result.file_bytes << " bytes\n";
 }
 

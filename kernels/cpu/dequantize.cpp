@@ -111,16 +111,22 @@ void dequantize_q6_k(const std::uint8_t* src, float* dst, std::size_t n_blocks) 
         const auto* sc = reinterpret_cast<const std::int8_t*>(src + 192);
         const float d = load_half(src + 208);
         for (int half = 0; half < 2; ++half, ql += 64, qh += 32, sc += 8, dst += 128) {
-            for (int l = 0; l < 32; ++l) {
-                const int is = l / 16;
-                const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-                const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-                const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-                dst[l] = d * sc[is] * static_cast<float>(q1);
-                dst[l + 32] = d * sc[is + 2] * static_cast<float>(q2);
-                dst[l + 64] = d * sc[is + 4] * static_cast<float>(q3);
-                dst[l + 96] = d * sc[is + 6] * static_cast<float>(q4);
+            // One sub-block of 16 at a time, so the four scales are fixed in the inner loop.
+            for (int is = 0; is < 2; ++is) {
+                const float s1 = d * sc[is];
+                const float s2 = d * sc[is + 2];
+                const float s3 = d * sc[is + 4];
+                const float s4 = d * sc[is + 6];
+                for (int l = 16 * is; l < 16 * is + 16; ++l) {
+                    const int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+                    const int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+                    const int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+                    const int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+                    dst[l] = s1 * static_cast<float>(q1);
+                    dst[l + 32] = s2 * static_cast<float>(q2);
+                    dst[l + 64] = s3 * static_cast<float>(q3);
+                    dst[l + 96] = s4 * static_cast<float>(q4);
+                }
             }
         }
     }

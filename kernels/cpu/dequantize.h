@@ -12,8 +12,9 @@ namespace podium {
 // multiple of the type's block size.
 void dequantize_row_reference(TensorType type, const std::uint8_t* src, float* dst, std::size_t n);
 
-// Packs `n` f32 values into `type` (F32, F16, BF16, Q8_0, Q4_0; Q4_K and Q6_K too),
-// rounding as ggml's reference quantizers do. `dst` holds tensor_bytes(type, n) bytes.
+// Packs `n` f32 values into `type`. F16/BF16 round to nearest even; Q8_0 and Q4_0
+// follow ggml's reference quantizers; Q4_K and Q6_K use a simpler scale search than
+// ggml's (valid blocks, slightly larger error). `dst` holds tensor_bytes(type, n) bytes.
 void quantize_row_reference(TensorType type, const float* src, std::uint8_t* dst, std::size_t n);
 
 }  // namespace podium

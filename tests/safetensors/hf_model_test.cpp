@@ -437,3 +437,30 @@ TEST_CASE("hf: a lone .safetensors file or a missing path is a clear error") {
     CHECK_THAT(file_error_message([&] { open_model(dir / "notes.txt"); }),
                Contains("notes.txt") && Contains("not a GGUF file"));
 }
+
+TEST_CASE("hf: tokenizer.json beside the weights fills the vocabulary") {
+    TempDir dir;
+    TinyShape s;
+    s.kv = 1;
+    s.ff = 64;
+    write_hf_folder(dir / "m", falcon_config(s, false), falcon_tensors(s, false));
+    const json tokenizer = {
+        {"model", {{"type", "BPE"}, {"vocab", {{"a", 0}, {"b", 1}, {"ab", 2}}}, {"merges", {"a b"}}}},
+        {"added_tokens", {{{"id", 3}, {"content", "<|endoftext|>"}, {"special", true}}}},
+        {"pre_tokenizer", {{"type", "ByteLevel"}}},
+    };
+    write_file(dir / "m" / "tokenizer.json", tokenizer.dump());
+    const ModelFile m = open_model(dir / "m");
+    REQUIRE(m.vocabulary);
+    CHECK(m.vocabulary->kind == TokenizerKind::ByteLevelBpe);
+    CHECK(m.vocabulary->tokens == std::vector<std::string>{"a", "b", "ab", "<|endoftext|>"});
+
+    const auto r = run_podium("model inspect --json '" + (dir / "m").string() + "'");
+    REQUIRE(r.exit_code == 0);
+    const json j = json::parse(r.out);
+    CHECK(j["tokenizer"]["kind"] == "byte-level-bpe");
+    CHECK(j["tokenizer"]["vocab_size"] == 4);
+
+    write_file(dir / "m" / "tokenizer.json", "{");
+    CHECK_THAT(file_error_message([&] { open_model(dir / "m"); }), Contains("tokenizer.json"));
+}

@@ -49,7 +49,8 @@ TEST_CASE("synth cli: bad arguments exit 1 with a clear message", "[synth]") {
         {"--arch gpt2" + out, "unknown architecture \"gpt2\": expected llama, falcon or falcon-40b"},
         {"--arch llama --preset 13b" + out, "unknown preset \"13b\": expected tiny, 110m or 7b"},
         {"--arch llama --dtype q5_1" + out, "unknown dtype \"q5_1\": expected f32, f16, bf16, q8_0 or q4_0"},
-        {"--arch llama --dtype q4_k" + out, "unknown dtype \"q4_k\""},
+        {"--arch llama --dtype q4_k" + out, "unsupported dtype \"q4_k\" for a synthetic model"},
+        {"--arch llama -o '" + (dir / "no" / "such" / "dir" / "x.gguf").string() + "'", "x.gguf"},
         {"--arch falcon --vocab '" + (dir / "nope.gguf").string() + "'" + out,
          "nope.gguf: vocabulary file not found"},
     };

@@ -197,6 +197,9 @@ TEST_CASE("synth: tensor bytes do not depend on the thread count", "[synth]") {
     std::vector<std::uint8_t> packed(tensor_bytes(TensorType::Q8_0, 1024));
     quantize_row_reference(TensorType::Q8_0, row.data(), packed.data(), row.size());
     CHECK(std::memcmp(packed.data(), one.data() + 5 * packed.size(), packed.size()) == 0);
+    const SynthTensor ragged{"x", {48, 2}, TensorType::Q8_0, 0.0f, 0.02f};
+    std::vector<std::uint8_t> none(ragged.n_bytes());
+    CHECK_THROWS_WITH(synth_tensor_bytes(ragged, 1, none, 2), Catch::Contains("not a multiple of the q8_0 block size"));
     std::vector<float> other(1024);
     synth_row_values(t, 99, 6, other);
     CHECK(row != other);

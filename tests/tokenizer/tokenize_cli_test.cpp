@@ -33,7 +33,8 @@ TEST_CASE("podium tokenize --json prints the ids", "[tokenizer][cli]") {
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("absent.gguf") != std::string::npos);
 
-    r = run_podium("tokenize --model '" + falcon->string() + "' --text $'\\xff'");
+    podium::test::write_file(dir / "bad.txt", "ok\xff");
+    r = run_podium("tokenize --model '" + falcon->string() + "' --text-file '" + (dir / "bad.txt").string() + "'");
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("invalid UTF-8 at byte 0") != std::string::npos);
+    CHECK(r.err.find("invalid UTF-8 at byte 2") != std::string::npos);
 }
