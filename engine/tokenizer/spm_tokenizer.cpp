@@ -49,6 +49,7 @@ SpmTokenizer::SpmTokenizer(Vocabulary vocab)
         std::snprintf(name, sizeof name, "<0x%02X>", b);
         byte_tokens_[b] = index_.find(name);
     }
+    for (int c = 0; c < 128; ++c) ascii_tokens_[c] = index_.find(std::string(1, static_cast<char>(c)));
     token_bytes_.reserve(vocab_.tokens.size());
     for (std::size_t id = 0; id < vocab_.tokens.size(); ++id) {
         const std::string& piece = vocab_.tokens[id];
@@ -75,6 +76,7 @@ SpmTokenizer::SpmTokenizer(Vocabulary vocab)
 
 std::vector<std::int32_t> SpmTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
     validate_utf8(text);
+    if (text.size() > UINT32_MAX / 4) throw Error("text of " + std::to_string(text.size()) + " bytes is too long to tokenize");
     std::vector<std::int32_t> out;
     out.reserve(text.size() / 3 + 2);
     if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
@@ -134,10 +136,11 @@ void SpmTokenizer::encode_word(std::string_view word, MergeScratch& scratch, std
     std::vector<MergeSymbol>& symbols = scratch.symbols;
     symbols.clear();
     for (std::size_t pos = 0; pos < word.size();) {
-        const std::size_t len = utf8_sequence_length(static_cast<unsigned char>(word[pos]));
+        const auto lead = static_cast<unsigned char>(word[pos]);
+        const std::size_t len = utf8_sequence_length(lead);
         const auto i = static_cast<std::int32_t>(symbols.size());
-        symbols.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(pos + len),
-                           index_.find(word.substr(pos, len)), i - 1, i + 1});
+        const std::int32_t id = lead < 0x80 ? ascii_tokens_[lead] : index_.find(word.substr(pos, len));
+        symbols.push_back({static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(pos + len), id, i - 1, i + 1});
         pos += len;
     }
     symbols.back().next = -1;

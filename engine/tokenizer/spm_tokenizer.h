@@ -26,7 +26,8 @@ private:
     TokenIndex index_;
     SpecialTokenSplitter specials_;
     PieceCache cache_;
-    std::array<std::int32_t, 256> byte_tokens_{};  // id of <0xNN>, or -1
+    std::array<std::int32_t, 256> byte_tokens_{};   // id of <0xNN>, or -1
+    std::array<std::int32_t, 128> ascii_tokens_{};  // id of each one-character ASCII token, or -1
     // True when no token has a U+2581 right after another character, so merges never
     // cross the start of a word and each word can be merged (and cached) on its own.
     bool words_are_independent_ = false;

@@ -41,7 +41,8 @@ void run_generate(const GenerateOptions& o) {
     if (o.json) {
         std::cout << nlohmann::json{{"tokens", out[0].tokens}, {"text", out[0].text},
                                     {"finish_reason", out[0].finish_reason}}
-                         .dump()
+                         // Text cut mid-character by a byte token: U+FFFD, as HF's decode does.
+                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                   << "\n";
     } else {
         std::cout << o.prompt << out[0].text << "\n";

@@ -47,7 +47,7 @@ void run_logprobs(const LogprobsOptions& o) {
             std::cout << std::fixed << std::setprecision(4) << logprobs[i - 1];
             total += logprobs[i - 1];
         }
-        std::cout << "  " << nlohmann::json(tok.vocabulary().tokens.at(tokens[i])).dump() << "\n";
+        std::cout << "  " << nlohmann::json(tok.vocabulary().tokens.at(tokens[i])).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     std::cout << "total log-prob " << std::fixed << std::setprecision(4) << total << " over " << logprobs.size()
               << " predicted tokens\n";

@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <iterator>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "engine/core/error.h"

@@ -54,3 +54,21 @@ TEST_CASE("podium logprobs reports a missing model file and exits 1", "[engine][
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("/nonexistent/model.gguf") != std::string::npos);
 }
+
+TEST_CASE("podium generate --json stays valid JSON when a byte token splits a character", "[engine][cli]") {
+    podium::test::TempDir dir;
+    const auto model = dir / "llama.gguf";
+    REQUIRE(run_podium("model synth --arch llama --preset tiny --dtype f32 --seed 4 -o '" + model.string() + "'")
+                .exit_code == 0);
+    // Sampling at a high temperature visits byte tokens that are not whole UTF-8 characters.
+    for (int seed = 0; seed < 4; ++seed) {
+        const auto r = run_podium("generate --model '" + model.string() +
+                                  "' --prompt 'Hello' --max-tokens 24 --temperature 5 --seed " + std::to_string(seed) +
+                                  " --json");
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        const auto j = nlohmann::json::parse(r.out);
+        CHECK(j.at("tokens").size() <= 24);  // fewer when EOS was drawn
+        CHECK(j.at("text").is_string());
+    }
+}

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <cstring>
 
+#include "engine/core/error.h"
 #include "engine/safetensors/safetensors_file.h"
 #include "tests/safetensors/hf_folder_builder.h"
 #include "tests/support/test_support.h"
@@ -150,4 +151,33 @@ TEST_CASE("safetensors: every truncation of a valid file is rejected cleanly") {
         INFO("truncated to " << n << " bytes");
         CHECK_THAT(file_error_message([&] { SafetensorsFile::open(dir / "t.safetensors"); }), Contains("t.safetensors"));
     }
+}
+
+TEST_CASE("safetensors: corrupting any header byte gives a valid file or a FileError") {
+    TempDir dir;
+    const std::string good = safetensors_bytes({make_tensor("a", "F32", {3}, 1), make_tensor("b", "BF16", {5}, 2)});
+    std::size_t header_end = 8;
+    for (int b = 0; b < 8; ++b) header_end += static_cast<std::size_t>(static_cast<unsigned char>(good[b])) << (8 * b);
+    REQUIRE(header_end < good.size());
+    std::size_t opened = 0, rejected = 0;
+    for (std::size_t i = 0; i < header_end; ++i) {
+        for (const char replacement : {'\0', '9', '"', '}', '\xff'}) {
+            std::string bad = good;
+            bad[i] = replacement;
+            write_file(dir / "c.safetensors", bad);
+            try {
+                const auto f = SafetensorsFile::open(dir / "c.safetensors");
+                unsigned sum = 0;  // touch every byte, so the sanitizer build sees any bad pointer
+                for (const auto& t : f.tensors())
+                    for (std::uint64_t k = 0; k < t.n_bytes; ++k) sum += t.data[k];
+                (void)sum;
+                ++opened;
+            } catch (const FileError& e) {
+                CHECK_THAT(e.what(), Contains("c.safetensors"));
+                ++rejected;
+            }
+        }
+    }
+    CHECK(rejected > 0);
+    CHECK(opened > 0);  // e.g. a changed digit in a name
 }
