@@ -38,11 +38,11 @@ void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_e
     pool.parallel_for(
         n_rows,
         [&](std::size_t begin, std::size_t end) {
-            std::vector<float> row_f32(w.type == TensorType::F32 ? 0 : w.n_in);
+            std::vector<float> row_f32(w.f32_in_place() ? 0 : w.n_in);
             for (std::size_t r = begin; r < end; ++r) {
                 const std::size_t j = row_begin + r;
                 const float* row;
-                if (w.type == TensorType::F32) {
+                if (w.f32_in_place()) {
                     row = reinterpret_cast<const float*>(w.row(j));
                 } else {
                     dequantize_row_reference(w.type, w.row(j), row_f32.data(), w.n_in);

@@ -19,6 +19,10 @@ struct WeightMatrix {
     std::size_t n_out = 0;
     std::size_t row_bytes() const { return tensor_bytes(type, n_in); }
     const std::uint8_t* row(std::size_t j) const { return data + j * row_bytes(); }
+    // F32 rows that can be read in place as floats (safetensors data may be misaligned).
+    bool f32_in_place() const {
+        return type == TensorType::F32 && reinterpret_cast<std::uintptr_t>(data) % alignof(float) == 0;
+    }
 };
 
 // Dot product with a fixed summation order (8 interleaved partial sums).

@@ -138,7 +138,7 @@ void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_e
     const std::size_t n_blocks = (n_rows + kRowBlock - 1) / kRowBlock;
     pool.parallel_for(n_blocks, [&](std::size_t block_begin, std::size_t block_end) {
         std::vector<float> rows(kRowBlock * n);
-        const bool in_place = w.type == TensorType::F32;
+        const bool in_place = w.f32_in_place();
         for (std::size_t t0 = 0; t0 < n_tokens; t0 += kTokenChunk) {
             const std::size_t nt = std::min(kTokenChunk, n_tokens - t0);
             for (std::size_t b = block_begin; b < block_end; ++b) {
