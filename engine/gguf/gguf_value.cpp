@@ -1,5 +1,6 @@
 #include "engine/gguf/gguf_value.h"
 
+#include <cstring>
 #include <utility>
 
 namespace podium {
@@ -84,6 +85,18 @@ bool GgufValue::is_integer() const {
         case GgufValueType::U64:
         case GgufValueType::I64: return true;
         default: return false;
+    }
+}
+
+bool operator==(const GgufValue& a, const GgufValue& b) {
+    if (a.type != b.type) return false;
+    switch (a.type) {
+        case GgufValueType::F32:
+        case GgufValueType::F64: return std::memcmp(&a.real, &b.real, sizeof(double)) == 0;
+        case GgufValueType::Bool: return a.boolean == b.boolean;
+        case GgufValueType::String: return a.string == b.string;
+        case GgufValueType::Array: return a.element_type == b.element_type && a.elements == b.elements;
+        default: return a.integer == b.integer;
     }
 }
 

@@ -48,4 +48,7 @@ struct GgufValue {
     bool is_real() const;     // f32 or f64
 };
 
+// Same type and same value; reals compare bit for bit (so NaN equals itself).
+bool operator==(const GgufValue& a, const GgufValue& b);
+
 }  // namespace podium

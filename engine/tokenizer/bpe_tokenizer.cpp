@@ -126,14 +126,7 @@ void BpeTokenizer::encode_piece(std::string_view piece, MergeScratch& scratch, s
 }
 
 std::string BpeTokenizer::decode(std::span<const std::int32_t> ids) const {
-    std::string text;
-    for (std::int32_t id : ids) {
-        if (id < 0 || static_cast<std::size_t>(id) >= token_bytes_.size())
-            throw Error("token id " + std::to_string(id) + " is out of range (vocabulary has " +
-                        std::to_string(token_bytes_.size()) + " tokens)");
-        text += token_bytes_[static_cast<std::size_t>(id)];
-    }
-    return text;
+    return concat_token_bytes(token_bytes_, ids);
 }
 
 }  // namespace podium

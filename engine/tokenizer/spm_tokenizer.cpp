@@ -175,13 +175,7 @@ void SpmTokenizer::encode_word(std::string_view word, MergeScratch& scratch, std
 }
 
 std::string SpmTokenizer::decode(std::span<const std::int32_t> ids) const {
-    std::string text;
-    for (std::int32_t id : ids) {
-        if (id < 0 || static_cast<std::size_t>(id) >= token_bytes_.size())
-            throw Error("token id " + std::to_string(id) + " is out of range (vocabulary has " +
-                        std::to_string(token_bytes_.size()) + " tokens)");
-        text += token_bytes_[static_cast<std::size_t>(id)];
-    }
+    std::string text = concat_token_bytes(token_bytes_, ids);
     // The space the encoder put in front of the text.
     if (vocab_.add_space_prefix && !text.empty() && text[0] == ' ') text.erase(0, 1);
     return text;

@@ -10,6 +10,18 @@ std::string_view Tokenizer::kind_name() const {
     return vocab_.kind == TokenizerKind::SentencePiece ? "sentencepiece-bpe" : "byte-level-bpe";
 }
 
+std::string Tokenizer::concat_token_bytes(const std::vector<std::string>& token_bytes,
+                                          std::span<const std::int32_t> ids) {
+    std::string text;
+    for (std::int32_t id : ids) {
+        if (id < 0 || static_cast<std::size_t>(id) >= token_bytes.size())
+            throw Error("token id " + std::to_string(id) + " is out of range (vocabulary has " +
+                        std::to_string(token_bytes.size()) + " tokens)");
+        text += token_bytes[static_cast<std::size_t>(id)];
+    }
+    return text;
+}
+
 std::unique_ptr<Tokenizer> make_tokenizer(Vocabulary vocab) {
     if (vocab.tokens.empty()) throw Error("the vocabulary has no tokens");
     if (!vocab.types.empty() && vocab.types.size() != vocab.tokens.size())

@@ -38,6 +38,9 @@ public:
 
 protected:
     explicit Tokenizer(Vocabulary vocab) : vocab_(std::move(vocab)) {}
+    // The bytes of each id in turn; Error naming the id when one is out of range.
+    static std::string concat_token_bytes(const std::vector<std::string>& token_bytes,
+                                          std::span<const std::int32_t> ids);
     Vocabulary vocab_;
 };
 

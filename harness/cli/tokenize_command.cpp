@@ -1,13 +1,11 @@
 // `podium tokenize`: the token ids of a text under a model's tokenizer.
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "engine/core/error.h"
 #include "engine/tokenizer/tokenizer_loader.h"
 #include "harness/cli/commands.h"
+#include "harness/cli/text_input.h"
 
 namespace podium::cli {
 
@@ -15,23 +13,14 @@ namespace {
 
 struct TokenizeOptions {
     std::string model;
-    std::string text;
-    std::string text_file;
+    TextInput input;
     bool no_bos = false;
     bool json = false;
 };
 
-std::string read_text_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw FileError(path, "cannot open the text file");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 void run_tokenize(const TokenizeOptions& o) {
     const auto tokenizer = load_tokenizer(o.model);
-    const std::string text = o.text_file.empty() ? o.text : read_text_file(o.text_file);
+    const std::string text = read_text(o.input);
     const std::vector<std::int32_t> ids = tokenizer->encode(text, /*add_special=*/!o.no_bos);
     if (o.json) {
         std::cout << nlohmann::json{{"tokens", ids}}.dump() << "\n";
@@ -53,15 +42,10 @@ void add_tokenize_command(CLI::App& app) {
     auto options = std::make_shared<TokenizeOptions>();
     CLI::App* cmd = app.add_subcommand("tokenize", "Print the token ids of a text");
     cmd->add_option("--model", options->model, "A .gguf file, a tokenizer.json, or a HF model folder")->required();
-    auto* text = cmd->add_option("--text", options->text, "The text to tokenize");
-    auto* file = cmd->add_option("--text-file", options->text_file, "Read the text from this file");
-    text->excludes(file);
+    add_text_options(*cmd, options->input);
     cmd->add_flag("--no-bos", options->no_bos, "Do not add BOS even when the vocabulary adds it by default");
     cmd->add_flag("--json", options->json, "Print {\"tokens\": [...]}");
-    cmd->callback([options, text, file] {
-        if (text->count() == 0 && file->count() == 0) throw Error("tokenize: give --text or --text-file");
-        run_tokenize(*options);
-    });
+    cmd->callback([options] { run_tokenize(*options); });
 }
 
 }  // namespace podium::cli

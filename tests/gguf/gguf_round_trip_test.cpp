@@ -35,23 +35,6 @@ GgufValue f64(double x) {
     return v;
 }
 
-// Deep equality of two values, element types and nesting included.
-bool same_value(const GgufValue& a, const GgufValue& b) {
-    if (a.type != b.type) return false;
-    switch (a.type) {
-        case GgufValueType::F32:
-        case GgufValueType::F64: return std::memcmp(&a.real, &b.real, sizeof(double)) == 0;
-        case GgufValueType::Bool: return a.boolean == b.boolean;
-        case GgufValueType::String: return a.string == b.string;
-        case GgufValueType::Array:
-            if (a.element_type != b.element_type || a.elements.size() != b.elements.size()) return false;
-            for (std::size_t i = 0; i < a.elements.size(); ++i)
-                if (!same_value(a.elements[i], b.elements[i])) return false;
-            return true;
-        default: return a.integer == b.integer;
-    }
-}
-
 std::vector<std::pair<std::string, GgufValue>> every_value_type() {
     using T = GgufValueType;
     std::vector<std::pair<std::string, GgufValue>> kv;
@@ -171,7 +154,7 @@ TEST_CASE("every metadata value type survives writer -> reader", "[gguf][round-t
     for (std::size_t i = 0; i < kv.size(); ++i) {
         INFO(kv[i].first);
         CHECK(f.metadata()[i].first == kv[i].first);  // order is kept
-        CHECK(same_value(f.metadata()[i].second, kv[i].second));
+        CHECK(f.metadata()[i].second == kv[i].second);
     }
     CHECK(f.get_uint("t.u64") == std::numeric_limits<std::uint64_t>::max());
     CHECK(f.require_real("t.f32") == static_cast<double>(3.14159274f));
