@@ -17,16 +17,22 @@ namespace {
 struct LogprobsOptions {
     std::string model;
     TextInput input;
+    std::vector<std::int32_t> token_ids;  // --token-ids: score these ids as they are
+    CLI::Option* token_ids_option = nullptr;
     bool no_bos = false;
     bool json = false;
     int threads = 0;
 };
 
 void run_logprobs(const LogprobsOptions& o) {
-    const std::string text = read_text(o.input);
     Engine engine(o.model, EngineOptions{o.threads});
-    const Tokenizer& tok = engine.tokenizer();
-    const auto tokens = tok.encode(text, tok.adds_bos() && !o.no_bos);
+    const bool from_ids = o.token_ids_option->count() > 0;
+    std::vector<std::int32_t> tokens = o.token_ids;
+    if (!from_ids) {
+        const std::string text = read_text(o.input);
+        const Tokenizer& tok = engine.tokenizer();
+        tokens = tok.encode(text, tok.adds_bos() && !o.no_bos);
+    }
     std::vector<double> logprobs;
     if (tokens.size() >= 2) {
         ScoreRequest r{{tokens[0]}, std::vector<std::int32_t>(tokens.begin() + 1, tokens.end())};
@@ -47,7 +53,11 @@ void run_logprobs(const LogprobsOptions& o) {
             std::cout << std::fixed << std::setprecision(4) << logprobs[i - 1];
             total += logprobs[i - 1];
         }
-        std::cout << "  " << nlohmann::json(tok.vocabulary().tokens.at(tokens[i])).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+        if (engine.has_tokenizer() && static_cast<std::size_t>(tokens[i]) < engine.tokenizer().vocab_size())
+            std::cout << "  "
+                      << nlohmann::json(engine.tokenizer().vocabulary().tokens[tokens[i]])
+                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        std::cout << "\n";
     }
     std::cout << "total log-prob " << std::fixed << std::setprecision(4) << total << " over " << logprobs.size()
               << " predicted tokens\n";
@@ -60,6 +70,11 @@ void add_logprobs_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("logprobs", "Log-probability of each token of a text given the tokens before it");
     cmd->add_option("--model", opts->model, "GGUF file or Hugging Face model folder")->required();
     add_text_options(*cmd, opts->input);
+    opts->token_ids_option = cmd->add_option("--token-ids", opts->token_ids,
+                                             "Score these token ids (comma-separated) instead of a text")
+                                 ->delimiter(',')
+                                 ->excludes(opts->input.text_option)
+                                 ->excludes(opts->input.file_option);
     cmd->add_flag("--no-bos", opts->no_bos, "Do not add BOS even where the tokenizer adds it by default");
     cmd->add_flag("--json", opts->json, "Print {\"tokens\":[...],\"logprobs\":[...]}; logprobs[i-1] is log P(tokens[i] | tokens[<i])");
     cmd->add_option("--threads", opts->threads, "Threads (default: all cores)");

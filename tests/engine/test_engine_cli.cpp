@@ -33,6 +33,12 @@ TEST_CASE("podium logprobs --json gives log P(tokens[i] | tokens[<i]) for i >= 1
     // The story model finds its favourite opening very likely.
     CHECK(logprobs[1] > -0.1);
 
+    std::string ids;
+    for (auto t : tokens) ids += (ids.empty() ? "" : ",") + std::to_string(t);
+    const auto by_ids = run_podium("logprobs --model '" + path->string() + "' --json --token-ids " + ids);
+    REQUIRE(by_ids.exit_code == 0);
+    CHECK(nlohmann::json::parse(by_ids.out) == j);
+
     const auto no_bos = run_podium("logprobs --model '" + path->string() + "' --json --no-bos --text '" + text + "'");
     REQUIRE(no_bos.exit_code == 0);
     CHECK(nlohmann::json::parse(no_bos.out).at("tokens").size() == 12);
