@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/cpu/cpu_features.h"
 #include "kernels/cpu/matmul.h"
 
 namespace podium {
@@ -74,8 +75,18 @@ void add_in_place(float* x, const float* y, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
+namespace avx2 {
+void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
+                std::size_t head_dim, float* scores, float* out);
+}
+
 void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
                 std::size_t head_dim, float* scores, float* out) {
+    static const bool use_avx2 = [] {
+        const auto& f = cpu_features();
+        return f.avx2 && f.fma;
+    }();
+    if (use_avx2) return avx2::attend_one(q, keys, values, stride, n_keys, head_dim, scores, out);
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     float max_score = -INFINITY;
     for (std::size_t k = 0; k < n_keys; ++k) {

@@ -2,6 +2,10 @@
 // A fixed set of worker threads running parallel loops. Work is split into
 // contiguous index ranges, and each index is computed by exactly one thread with
 // the same code, so results never depend on the thread count.
+//
+// Decoding one token runs ~100 small loops, so waking workers must be cheap:
+// workers spin briefly on an atomic generation counter before sleeping.
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -36,8 +40,9 @@ private:
     const std::function<void(std::size_t, std::size_t)>* body_ = nullptr;
     std::size_t n_ = 0;
     std::size_t chunks_ = 0;
-    std::size_t generation_ = 0;
-    std::size_t pending_ = 0;
+    std::atomic<std::size_t> generation_{0};
+    std::atomic<std::size_t> pending_{0};
+    std::atomic<int> sleeping_{0};
     bool stop_ = false;
 };
 
