@@ -12,6 +12,7 @@ namespace podium {
 
 namespace avx2 {
 float fma_chain(std::size_t iterations);
+std::uint64_t sum_words(const std::uint64_t* begin, const std::uint64_t* end);
 }
 
 namespace {
@@ -24,20 +25,18 @@ double measure_bandwidth(ThreadPool& pool) {
     const std::size_t n = std::size_t{1} << 27;  // 1 GiB of 64-bit words, far beyond any cache
     std::vector<std::uint64_t> buffer(n, 1);
     std::atomic<std::uint64_t> sink{0};
+    const bool use_avx2 = cpu_features().avx2;
     double best = 0;
     for (int rep = 0; rep < 3; ++rep) {
         const auto t0 = std::chrono::steady_clock::now();
         pool.parallel_for(n, [&](std::size_t begin, std::size_t end) {
-            std::uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            std::size_t i = begin;
-            for (; i + 4 <= end; i += 4) {
-                s0 += buffer[i];
-                s1 += buffer[i + 1];
-                s2 += buffer[i + 2];
-                s3 += buffer[i + 3];
+            if (use_avx2) {
+                sink += avx2::sum_words(buffer.data() + begin, buffer.data() + end);
+                return;
             }
-            for (; i < end; ++i) s0 += buffer[i];
-            sink += s0 + s1 + s2 + s3;
+            std::uint64_t s = 0;
+            for (std::size_t i = begin; i < end; ++i) s += buffer[i];
+            sink += s;
         });
         best = std::max(best, static_cast<double>(n * sizeof(std::uint64_t)) / seconds_since(t0) / 1e9);
     }

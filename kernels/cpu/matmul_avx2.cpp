@@ -144,7 +144,11 @@ inline void fused_rows(const WeightMatrix& w, std::size_t r0, const float* x, fl
         constexpr std::size_t bytes = block_bytes_of(T);
         for (std::size_t b = 0; b < n / 32; ++b) {
             __m256 d[NR];
-            for (int r = 0; r < NR; ++r) d[r] = _mm256_set1_ps(load_scale(rows[r] + b * bytes));
+            for (int r = 0; r < NR; ++r) {
+                // Four interleaved row streams defeat the hardware prefetcher's reach; help it.
+                _mm_prefetch(reinterpret_cast<const char*>(rows[r] + b * bytes + 1024), _MM_HINT_T0);
+                d[r] = _mm256_set1_ps(load_scale(rows[r] + b * bytes));
+            }
             for (int g = 0; g < 4; ++g) {
                 const __m256 xv = _mm256_loadu_ps(x + 32 * b + 8 * g);
                 for (int r = 0; r < NR; ++r)
@@ -154,6 +158,9 @@ inline void fused_rows(const WeightMatrix& w, std::size_t r0, const float* x, fl
     } else {
         for (std::size_t k = 0; k < n8; k += 8) {
             const __m256 xv = _mm256_loadu_ps(x + k);
+            if ((k & 31) == 0)  // once per 64-byte line of 2-byte weights
+                for (int r = 0; r < NR; ++r)
+                    _mm_prefetch(reinterpret_cast<const char*>(rows[r] + 2 * k + 1024), _MM_HINT_T0);
             for (int r = 0; r < NR; ++r) acc[r] = _mm256_fmadd_ps(load8<T>(rows[r], k), xv, acc[r]);
         }
     }
