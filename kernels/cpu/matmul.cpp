@@ -10,18 +10,7 @@ namespace podium {
 
 namespace {
 
-bool use_avx2() {
-    static const bool yes = [] {
-        const auto& f = cpu_features();
-        return f.avx2 && f.fma && f.f16c;
-    }();
-    return yes;
-}
-
-}  // namespace
-
-float dot_f32(const float* a, const float* b, std::size_t n) {
-    if (use_avx2()) return avx2::dot(a, b, n);
+float portable_dot(const float* a, const float* b, std::size_t n) {
     float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8)
@@ -31,9 +20,17 @@ float dot_f32(const float* a, const float* b, std::size_t n) {
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
 }
 
-void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_end, const float* x,
-                 std::size_t n_tokens, float* y, ThreadPool& pool) {
-    if (use_avx2()) return avx2::matmul_rows(w, row_begin, row_end, x, n_tokens, y, pool);
+}  // namespace
+
+float dot_f32(const float* a, const float* b, std::size_t n) {
+    if (active_simd_level() != SimdLevel::Portable) return avx2::dot(a, b, n);
+    return portable_dot(a, b, n);
+}
+
+void matmul_rows_at(SimdLevel level, const WeightMatrix& w, std::size_t row_begin, std::size_t row_end,
+                    const float* x, std::size_t n_tokens, float* y, ThreadPool& pool) {
+    if (level == SimdLevel::Avx512) return avx512::matmul_rows(w, row_begin, row_end, x, n_tokens, y, pool);
+    if (level == SimdLevel::Avx2) return avx2::matmul_rows(w, row_begin, row_end, x, n_tokens, y, pool);
     const std::size_t n_rows = row_end - row_begin;
     pool.parallel_for(
         n_rows,
@@ -48,10 +45,15 @@ void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_e
                     dequantize_row_reference(w.type, w.row(j), row_f32.data(), w.n_in);
                     row = row_f32.data();
                 }
-                for (std::size_t t = 0; t < n_tokens; ++t) y[t * n_rows + r] = dot_f32(row, x + t * w.n_in, w.n_in);
+                for (std::size_t t = 0; t < n_tokens; ++t) y[t * n_rows + r] = portable_dot(row, x + t * w.n_in, w.n_in);
             }
         },
         16);
+}
+
+void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_end, const float* x,
+                 std::size_t n_tokens, float* y, ThreadPool& pool) {
+    matmul_rows_at(active_simd_level(), w, row_begin, row_end, x, n_tokens, y, pool);
 }
 
 void matmul(const WeightMatrix& w, const float* x, std::size_t n_tokens, float* y, ThreadPool& pool) {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/cpu/cpu_features.h"
 #include "kernels/cpu/thread_pool.h"
 #include "kernels/tensor_type.h"
 
@@ -34,5 +35,10 @@ void matmul(const WeightMatrix& w, const float* x, std::size_t n_tokens, float* 
 // Only rows [row_begin, row_end) of the output, written to y[t * (row_end-row_begin) + j - row_begin].
 void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_end, const float* x,
                  std::size_t n_tokens, float* y, ThreadPool& pool);
+
+// The same at a given instruction-set level (which must be supported); matmul and
+// matmul_rows use active_simd_level(). For tests and benchmarks of each path.
+void matmul_rows_at(SimdLevel level, const WeightMatrix& w, std::size_t row_begin, std::size_t row_end,
+                    const float* x, std::size_t n_tokens, float* y, ThreadPool& pool);
 
 }  // namespace podium

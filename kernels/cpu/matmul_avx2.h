@@ -1,9 +1,7 @@
 #pragma once
-// AVX2 + FMA + F16C matrix products (compiled with those flags; called only when
-// the CPU has them). Every output is sum over k of w*x accumulated in 8 lanes with
-// FMA in k order, lanes reduced in a fixed tree, then the k % 8 tail added: the same
-// arithmetic for one token (decode) as for many (prefill), so batch size never
-// changes a result.
+// The AVX2 + FMA + F16C and AVX-512 instantiations of the SIMD matrix product
+// (matmul_simd.h), each compiled with its own flags and called only when the CPU
+// has the instructions.
 #include <cstddef>
 #include <cstdint>
 
@@ -21,3 +19,10 @@ void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_e
                  std::size_t n_tokens, float* y, ThreadPool& pool);
 
 }  // namespace podium::avx2
+
+namespace podium::avx512 {
+
+void matmul_rows(const WeightMatrix& w, std::size_t row_begin, std::size_t row_end, const float* x,
+                 std::size_t n_tokens, float* y, ThreadPool& pool);
+
+}  // namespace podium::avx512

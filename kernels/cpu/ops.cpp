@@ -82,11 +82,7 @@ void attend_one(const float* q, const float* keys, const float* values, std::siz
 
 void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
                 std::size_t head_dim, float* scores, float* out) {
-    static const bool use_avx2 = [] {
-        const auto& f = cpu_features();
-        return f.avx2 && f.fma;
-    }();
-    if (use_avx2) return avx2::attend_one(q, keys, values, stride, n_keys, head_dim, scores, out);
+    if (active_simd_level() != SimdLevel::Portable) return avx2::attend_one(q, keys, values, stride, n_keys, head_dim, scores, out);
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
     float max_score = -INFINITY;
     for (std::size_t k = 0; k < n_keys; ++k) {

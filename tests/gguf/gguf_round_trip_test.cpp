@@ -184,6 +184,22 @@ TEST_CASE("all seven tensor types survive writer -> reader byte for byte", "[ggu
     CHECK(from_file == from_memory);
 }
 
+TEST_CASE("a version 2 file (same layout, u64 counts) reads like version 3", "[gguf][round-trip]") {
+    test::TempDir dir;
+    const auto cases = every_tensor_type();
+    GgufWriter w;
+    w.set("general.architecture", GgufValue::string_value("falcon"));
+    add_all(w, cases);
+    w.write(dir / "v3.gguf");
+    std::string bytes = test::read_file(dir / "v3.gguf");
+    bytes[4] = 2;  // the u32 version right after the magic
+    test::write_file(dir / "v2.gguf", bytes);
+    const auto f = GgufFile::open(dir / "v2.gguf");
+    CHECK(f.version() == 2);
+    CHECK(f.get_string("general.architecture") == "falcon");
+    check_tensors(f, cases, 32);
+}
+
 TEST_CASE("general.alignment 64 aligns the data section and every tensor to 64", "[gguf][round-trip]") {
     test::TempDir dir;
     const auto cases = every_tensor_type();

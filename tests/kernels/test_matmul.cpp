@@ -51,13 +51,21 @@ std::vector<double> reference_product(const WeightMatrix& w, const std::vector<f
     return y;
 }
 
+std::vector<SimdLevel> supported_levels() {
+    std::vector<SimdLevel> levels;
+    for (SimdLevel l : {SimdLevel::Portable, SimdLevel::Avx2, SimdLevel::Avx512})
+        if (simd_level_supported(l)) levels.push_back(l);
+    return levels;
+}
+
 const TensorType kTypes[] = {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q8_0,
                              TensorType::Q4_0, TensorType::Q4_K, TensorType::Q6_K};
 
 }  // namespace
 
-TEST_CASE("matmul matches a double-precision product for every weight type", "[kernels]") {
+TEST_CASE("matmul matches a double-precision product for every weight type and SIMD level", "[kernels]") {
     ThreadPool pool(2);
+    for (SimdLevel level : supported_levels())
     for (TensorType type : kTypes) {
         const std::size_t n_in = traits(type).block_elems == 256 ? 512 : 96;
         for (std::size_t n_out : {1u, 7u, 33u}) {
@@ -65,10 +73,11 @@ TEST_CASE("matmul matches a double-precision product for every weight type", "[k
                 const auto w = pack(type, n_in, n_out, 42 + static_cast<std::uint32_t>(n_out));
                 const auto x = random_values(n_tokens * n_in, 9);
                 std::vector<float> y(n_tokens * n_out);
-                matmul(w.matrix, x.data(), n_tokens, y.data(), pool);
+                matmul_rows_at(level, w.matrix, 0, n_out, x.data(), n_tokens, y.data(), pool);
                 const auto ref = reference_product(w.matrix, x, n_tokens);
                 for (std::size_t i = 0; i < y.size(); ++i) {
-                    INFO(tensor_type_name(type) << " n_out " << n_out << " n_tokens " << n_tokens << " i " << i);
+                    INFO(simd_level_name(level) << " " << tensor_type_name(type) << " n_out " << n_out << " n_tokens "
+                                                << n_tokens << " i " << i);
                     REQUIRE(std::abs(y[i] - ref[i]) <= 1e-5 * (1 + std::abs(ref[i])) * std::sqrt(double(n_in)));
                 }
             }
@@ -78,28 +87,30 @@ TEST_CASE("matmul matches a double-precision product for every weight type", "[k
 
 TEST_CASE("matmul results do not depend on batch size, row range or thread count", "[kernels]") {
     ThreadPool one(1), three(3);
+    for (SimdLevel level : supported_levels())
     for (TensorType type : kTypes) {
+        INFO(simd_level_name(level) << " " << tensor_type_name(type));
+        // Odd sizes hit every tail path (f32 rows of 132: a tail of 4 past 8 and 16 lanes).
         const std::size_t n_in = traits(type).block_elems == 256 ? 256 : 100 - 100 % traits(type).block_elems + 32;
         const std::size_t n_out = 37, n_tokens = 131;  // odd sizes hit every tail path
         const auto w = pack(type, n_in, n_out, 5);
         const auto x = random_values(n_tokens * n_in, 6);
         std::vector<float> batched(n_tokens * n_out);
-        matmul(w.matrix, x.data(), n_tokens, batched.data(), three);
+        matmul_rows_at(level, w.matrix, 0, n_out, x.data(), n_tokens, batched.data(), three);
         for (std::size_t t = 0; t < n_tokens; t += 13) {
             std::vector<float> alone(n_out);
-            matmul(w.matrix, x.data() + t * n_in, 1, alone.data(), one);
+            matmul_rows_at(level, w.matrix, 0, n_out, x.data() + t * n_in, 1, alone.data(), one);
             for (std::size_t j = 0; j < n_out; ++j) REQUIRE(alone[j] == batched[t * n_out + j]);
         }
         std::vector<float> part(n_tokens * 10);
-        matmul_rows(w.matrix, 20, 30, x.data(), n_tokens, part.data(), one);
+        matmul_rows_at(level, w.matrix, 20, 30, x.data(), n_tokens, part.data(), one);
         for (std::size_t t = 0; t < n_tokens; ++t)
             for (std::size_t j = 0; j < 10; ++j) REQUIRE(part[t * 10 + j] == batched[t * n_out + 20 + j]);
     }
 }
 
 TEST_CASE("AVX2 dequantization gives exactly the reference values", "[kernels]") {
-    const auto& f = cpu_features();
-    if (!(f.avx2 && f.fma && f.f16c)) {
+    if (!simd_level_supported(SimdLevel::Avx2)) {
         WARN("skipped: this CPU has no AVX2/FMA/F16C");
         return;
     }
