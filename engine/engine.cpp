@@ -6,7 +6,6 @@
 #include "engine/core/error.h"
 #include "engine/model/model_file.h"
 #include "engine/models/transformer.h"
-#include "engine/sampler.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/thread_pool.h"
@@ -64,7 +63,8 @@ std::vector<ScoreRequest> rolling_windows(const std::vector<std::int32_t>& token
 Engine::Engine(const std::filesystem::path& model, EngineOptions options)
     : file_(std::make_unique<ModelFile>(open_model(model))),
       model_(make_transformer(*file_)),
-      pool_(std::make_unique<ThreadPool>(options.threads)) {
+      pool_(std::make_unique<ThreadPool>(options.threads)),
+      options_(options) {
     if (file_->vocabulary) tokenizer_ = make_tokenizer(*file_->vocabulary);
 }
 
@@ -158,61 +158,6 @@ std::vector<RollingResult> Engine::score_rolling(std::span<const RollingRequest>
         out.logprob += scored[w].logprob;
         out.token_logprobs.insert(out.token_logprobs.end(), scored[w].token_logprobs.begin(),
                                   scored[w].token_logprobs.end());
-    }
-    return results;
-}
-
-std::vector<GenerateResult> Engine::generate(std::span<const GenerateRequest> requests) {
-    const auto& c = config();
-    std::vector<GenerateResult> results(requests.size());
-    std::vector<float> logits(c.n_vocab);
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-        const auto& r = requests[i];
-        GenerateResult& out = results[i];
-        if (r.prompt.empty()) out.error = "empty prompt (put BOS there)";
-        else if (r.prompt.size() >= c.n_ctx)
-            out.error = "prompt of " + std::to_string(r.prompt.size()) + " tokens fills the model's context of " +
-                        std::to_string(c.n_ctx);
-        if (out.ok()) out.error = check_ids(r.prompt, c.n_vocab, "prompt");
-        if (!out.ok()) continue;
-
-        const std::size_t capacity = std::min<std::size_t>(c.n_ctx, r.prompt.size() + std::max(r.max_new_tokens, 0));
-        KvCache cache = model_->make_cache(capacity);
-        SplitMix64 rng(r.seed);
-        const std::size_t last = r.prompt.size() - 1;
-        model_->forward(r.prompt, cache, std::span(&last, 1), logits.data(), *pool_);
-        out.finish_reason = "length";
-        for (int step = 0; step < r.max_new_tokens; ++step) {
-            const std::int32_t next = sample_token(logits.data(), c.n_vocab, r.temperature, r.top_p, rng);
-            if (tokenizer_ && next == tokenizer_->eos_id()) {
-                out.finish_reason = "eos";
-                break;
-            }
-            out.tokens.push_back(next);
-            if (tokenizer_ && !r.stop.empty()) {
-                out.text = tokenizer_->decode(out.tokens);
-                bool stopped = false;
-                for (const auto& s : r.stop) {
-                    const auto at = s.empty() ? std::string::npos : out.text.find(s);
-                    if (at != std::string::npos) {
-                        out.text.resize(at);
-                        stopped = true;
-                    }
-                }
-                if (stopped) {
-                    out.finish_reason = "stop";
-                    break;
-                }
-            }
-            if (step + 1 == r.max_new_tokens) break;
-            if (cache.length() >= cache.capacity()) {
-                out.finish_reason = "context";
-                break;
-            }
-            const std::size_t zero = 0;
-            model_->forward(std::span(&next, 1), cache, std::span(&zero, 1), logits.data(), *pool_);
-        }
-        if (tokenizer_ && out.finish_reason != "stop") out.text = tokenizer_->decode(out.tokens);
     }
     return results;
 }

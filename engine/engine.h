@@ -1,6 +1,7 @@
 #pragma once
 // The engine's public API: token ids in, log-probabilities and text out. It knows
 // nothing of tasks or metrics (those live in harness/).
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -16,6 +17,12 @@ class Tokenizer;
 
 struct EngineOptions {
     int threads = 0;  // 0: one per hardware thread
+    // generate: sequences decoded together (continuous batching: finished ones leave,
+    // waiting ones join), prompt tokens admitted per step, and the KV-cache memory all
+    // running sequences may hold. One sequence is always admitted, whatever the budget.
+    int max_batch_sequences = 16;
+    std::size_t max_batch_tokens = 2048;
+    std::size_t kv_cache_budget_bytes = std::size_t{4} << 30;
 };
 
 // Score log P(continuation | context). The context must hold at least one token
@@ -93,6 +100,7 @@ private:
     std::unique_ptr<Transformer> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
     std::unique_ptr<ThreadPool> pool_;
+    EngineOptions options_;
 };
 
 }  // namespace podium

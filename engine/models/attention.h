@@ -1,9 +1,10 @@
 #pragma once
-// Causal self-attention of a chunk of tokens against the cache, shared by the
-// architectures. Query head h reads KV head h / (n_head / n_head_kv) (GQA/MQA).
+// Causal self-attention for a batch of segments, shared by the architectures.
+// Query head h reads KV head h / (n_head / n_head_kv) (GQA/MQA).
 #include <cstddef>
+#include <span>
 
-#include "engine/kv_cache.h"
+#include "engine/models/batch_layout.h"
 #include "kernels/cpu/thread_pool.h"
 
 namespace podium {
@@ -14,10 +15,11 @@ struct AttentionShape {
     std::size_t head_dim;
 };
 
-// q: n_tokens x (n_head*head_dim), already rotated; k, v: n_tokens x kv_dim. Stores k and
-// v in the cache's rows n_past.. of `layer`, then writes n_tokens x (n_head*head_dim) to out.
-void causal_attention(const float* q, const float* k, const float* v, std::size_t n_tokens, KvCache& cache,
-                      std::size_t layer, std::size_t n_past, const AttentionShape& shape, float* out,
-                      ThreadPool& pool);
+// q: rows x (n_head*head_dim), already rotated; k, v: rows x kv_dim. Stores each row's
+// k and v in its segment's cache of `layer` (at its position), then writes
+// rows x (n_head*head_dim) to out; each row attends to its own sequence up to itself.
+void causal_attention(const float* q, const float* k, const float* v, const BatchLayout& layout,
+                      std::span<const ForwardSegment> segments, std::size_t layer, const AttentionShape& shape,
+                      float* out, ThreadPool& pool);
 
 }  // namespace podium

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/models/attention.h"
+#include "engine/models/batch_layout.h"
 #include "engine/models/transformer.h"
 #include "engine/models/weight_loader.h"
 #include "kernels/cpu/ops.h"
@@ -48,16 +49,16 @@ public:
         }
     }
 
-    void forward(std::span<const std::int32_t> tokens, KvCache& cache, std::span<const std::size_t> logit_rows,
-                 float* logits, ThreadPool& pool) const override {
+    void forward(std::span<const ForwardSegment> segments, float* logits, ThreadPool& pool) const override {
+        const BatchLayout layout(segments);
         const auto& c = config_;
-        const std::size_t n = tokens.size(), d = c.n_embd, hd = c.head_dim(), q_dim = c.n_head * hd;
-        const std::size_t kv = kv_dim(), qkv_dim = q_dim + 2 * kv, n_past = cache.length();
+        const std::size_t n = layout.size(), d = c.n_embd, hd = c.head_dim(), q_dim = c.n_head * hd;
+        const std::size_t kv = kv_dim(), qkv_dim = q_dim + 2 * kv;
         const AttentionShape shape{c.n_head, c.n_head_kv, hd};
 
         std::vector<float> x(n * d), mlp_in(n * d), attn_in(n * d), qkv(n * qkv_dim);
         std::vector<float> q(n * q_dim), k(n * kv), v(n * kv), attn(n * q_dim), proj(n * d), hidden(n * c.n_ff);
-        embed_tokens(embeddings_, tokens.data(), n, x.data());
+        embed_tokens(embeddings_, layout.tokens.data(), n, x.data());
 
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             const FalconLayer& L = layers_[l];
@@ -70,10 +71,10 @@ public:
             matmul(L.qkv, a, n, qkv.data(), pool);
             for (std::size_t t = 0; t < n; ++t) {
                 split_qkv(&qkv[t * qkv_dim], &q[t * q_dim], &k[t * kv], &v[t * kv]);
-                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, n_past + t, c.rope_freq_base, true);
-                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, n_past + t, c.rope_freq_base, true);
+                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, layout.positions[t], c.rope_freq_base, true);
+                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, layout.positions[t], c.rope_freq_base, true);
             }
-            causal_attention(q.data(), k.data(), v.data(), n, cache, l, n_past, shape, attn.data(), pool);
+            causal_attention(q.data(), k.data(), v.data(), layout, segments, l, shape, attn.data(), pool);
             matmul(L.wo, attn.data(), n, proj.data(), pool);
 
             matmul(L.up, mlp_in.data(), n, hidden.data(), pool);
@@ -83,8 +84,9 @@ public:
             matmul(L.down, hidden.data(), n, mlp_out.data(), pool);
             for (std::size_t i = 0; i < n * d; ++i) x[i] = (mlp_out[i] + proj[i]) + x[i];
         }
-        cache.append(tokens.data(), n);
+        for (const ForwardSegment& seg : segments) seg.cache->append(seg.tokens.data(), seg.tokens.size());
 
+        const auto& logit_rows = layout.logit_rows;
         std::vector<float> final_rows(logit_rows.size() * d);
         for (std::size_t r = 0; r < logit_rows.size(); ++r)
             layer_norm(&x[logit_rows[r] * d], output_norm_w_.data(), output_norm_b_.data(), d, c.norm_eps,

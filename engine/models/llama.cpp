@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/models/attention.h"
+#include "engine/models/batch_layout.h"
 #include "engine/models/transformer.h"
 #include "engine/models/weight_loader.h"
 #include "kernels/cpu/ops.h"
@@ -37,17 +38,17 @@ public:
         }
     }
 
-    void forward(std::span<const std::int32_t> tokens, KvCache& cache, std::span<const std::size_t> logit_rows,
-                 float* logits, ThreadPool& pool) const override {
+    void forward(std::span<const ForwardSegment> segments, float* logits, ThreadPool& pool) const override {
+        const BatchLayout layout(segments);
         const auto& c = config_;
-        const std::size_t n = tokens.size(), d = c.n_embd, hd = c.head_dim(), q_dim = c.n_head * hd;
-        const std::size_t kv = kv_dim(), n_past = cache.length();
+        const std::size_t n = layout.size(), d = c.n_embd, hd = c.head_dim(), q_dim = c.n_head * hd;
+        const std::size_t kv = kv_dim();
         const bool half_split = c.rope_pairing == RopePairing::HalfSplit;
         const AttentionShape shape{c.n_head, c.n_head_kv, hd};
 
         std::vector<float> x(n * d), normed(n * d), q(n * q_dim), k(n * kv), v(n * kv), attn(n * q_dim);
         std::vector<float> proj(n * d), gate(n * c.n_ff), up(n * c.n_ff);
-        embed_tokens(embeddings_, tokens.data(), n, x.data());
+        embed_tokens(embeddings_, layout.tokens.data(), n, x.data());
 
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             const LlamaLayer& L = layers_[l];
@@ -57,10 +58,10 @@ public:
             matmul(L.wk, normed.data(), n, k.data(), pool);
             matmul(L.wv, normed.data(), n, v.data(), pool);
             for (std::size_t t = 0; t < n; ++t) {
-                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, n_past + t, c.rope_freq_base, half_split);
-                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, n_past + t, c.rope_freq_base, half_split);
+                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, layout.positions[t], c.rope_freq_base, half_split);
+                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, layout.positions[t], c.rope_freq_base, half_split);
             }
-            causal_attention(q.data(), k.data(), v.data(), n, cache, l, n_past, shape, attn.data(), pool);
+            causal_attention(q.data(), k.data(), v.data(), layout, segments, l, shape, attn.data(), pool);
             matmul(L.wo, attn.data(), n, proj.data(), pool);
             add_in_place(x.data(), proj.data(), n * d);
 
@@ -72,8 +73,9 @@ public:
             matmul(L.down, gate.data(), n, proj.data(), pool);
             add_in_place(x.data(), proj.data(), n * d);
         }
-        cache.append(tokens.data(), n);
+        for (const ForwardSegment& seg : segments) seg.cache->append(seg.tokens.data(), seg.tokens.size());
 
+        const auto& logit_rows = layout.logit_rows;
         std::vector<float> final_rows(logit_rows.size() * d);
         for (std::size_t r = 0; r < logit_rows.size(); ++r)
             rms_norm(&x[logit_rows[r] * d], output_norm_.data(), d, c.norm_eps, &final_rows[r * d]);

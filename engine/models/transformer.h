@@ -14,6 +14,13 @@ namespace podium {
 
 struct ModelFile;
 
+// Tokens of one sequence, continuing from what its cache holds.
+struct ForwardSegment {
+    std::span<const std::int32_t> tokens;
+    KvCache* cache = nullptr;
+    std::span<const std::size_t> logit_rows;  // indices into `tokens` whose next-token logits are wanted
+};
+
 class Transformer {
 public:
     virtual ~Transformer() = default;
@@ -22,11 +29,18 @@ public:
     std::size_t kv_dim() const { return static_cast<std::size_t>(config_.n_head_kv) * config_.head_dim(); }
     KvCache make_cache(std::size_t capacity) const { return KvCache(config_.n_layer, kv_dim(), capacity); }
 
-    // Processes `tokens` at positions cache.length() ... and appends them to the cache.
-    // For each i in `logit_rows` (indices into `tokens`), writes n_vocab logits of the
-    // next token after tokens[i] to logits + k * n_vocab (k = index within logit_rows).
-    virtual void forward(std::span<const std::int32_t> tokens, KvCache& cache, std::span<const std::size_t> logit_rows,
-                         float* logits, ThreadPool& pool) const = 0;
+    // Runs several sequences in one pass (their tokens share every matrix product) and
+    // appends each segment's tokens to its cache. Logits of all segments' logit_rows are
+    // written in order, n_vocab floats each. Each token's result is the same as when its
+    // sequence runs alone: products are per token and attention reads only its own cache.
+    virtual void forward(std::span<const ForwardSegment> segments, float* logits, ThreadPool& pool) const = 0;
+
+    // One sequence.
+    void forward(std::span<const std::int32_t> tokens, KvCache& cache, std::span<const std::size_t> logit_rows,
+                 float* logits, ThreadPool& pool) const {
+        const ForwardSegment segment{tokens, &cache, logit_rows};
+        forward(std::span(&segment, 1), logits, pool);
+    }
 
 protected:
     explicit Transformer(ModelConfig config) : config_(std::move(config)) {}

@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 #include "engine/model/model_file.h"
+#include "engine/tokenizer/tokenizer.h"
 #include "tests/engine/reference_forward.h"
 #include "tests/support/test_support.h"
 
@@ -187,4 +188,62 @@ TEST_CASE("quantized weights stay within stated tolerances of the f32 model", "[
             CHECK(worst > 0);  // the weights really were packed
         }
     }
+}
+
+TEST_CASE("continuous batching: each sequence gets exactly the tokens it gets alone", "[engine]") {
+    podium::test::TempDir dir;
+    const auto path = synth(dir, "llama", "q8_0", 12);
+    EngineOptions batched_options{2};
+    batched_options.max_batch_sequences = 3;  // fewer slots than requests: sequences join as others finish
+    Engine batched(path, batched_options);
+    EngineOptions tight{1};
+    tight.kv_cache_budget_bytes = 1;  // admits one sequence at a time
+    Engine alone(path, tight);
+    const auto n_vocab = static_cast<std::int32_t>(batched.config().n_vocab);
+
+    std::vector<GenerateRequest> requests;
+    for (std::uint32_t i = 0; i < 7; ++i) {
+        GenerateRequest r;
+        r.prompt = some_tokens(3 + 5 * i, n_vocab, 40 + i);
+        r.max_new_tokens = 4 + static_cast<int>(3 * i);
+        r.temperature = i % 2 ? 0.8f : 0.0f;
+        r.top_p = 0.9f;
+        r.seed = 1000 + i;
+        requests.push_back(r);
+    }
+    requests[3].max_new_tokens = 0;
+    requests[5].prompt.clear();  // rejected; the others proceed
+    const auto together = batched.generate(requests);
+    CHECK_FALSE(together[5].ok());
+    CHECK(together[3].tokens.empty());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        if (i == 5) continue;
+        const auto one = alone.generate(std::span(&requests[i], 1));
+        INFO("request " << i);
+        REQUIRE(together[i].ok());
+        CHECK(together[i].tokens == one[0].tokens);
+        CHECK(together[i].text == one[0].text);
+        CHECK(together[i].finish_reason == one[0].finish_reason);
+        if (together[i].finish_reason == "length") CHECK(together[i].tokens.size() == std::size_t(requests[i].max_new_tokens));
+    }
+}
+
+TEST_CASE("generate stops before the first stop string and at the token limit", "[engine]") {
+    auto path = shared_file("models/stories260K.gguf");
+    if (!path) return;
+    Engine engine(*path, EngineOptions{2});
+    GenerateRequest req;
+    req.prompt = engine.tokenizer().encode("Once upon a time", true);
+    req.max_new_tokens = 60;
+    req.stop = {" named", "."};
+    GenerateRequest limited = req;
+    limited.stop.clear();
+    limited.max_new_tokens = 3;
+    const std::vector<GenerateRequest> both{req, limited};
+    const auto out = engine.generate(both);
+    REQUIRE(out[0].ok());
+    CHECK(out[0].finish_reason == "stop");
+    CHECK(out[0].text == ", there was a little girl");  // cut before " named", the earlier of the two
+    CHECK(out[1].finish_reason == "length");
+    CHECK(out[1].tokens.size() == 3);
 }
