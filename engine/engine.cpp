@@ -80,9 +80,7 @@ const Tokenizer& Engine::tokenizer() const {
 std::vector<ScoreResult> Engine::score(std::span<const ScoreRequest> requests) {
     const auto& c = config();
     std::vector<ScoreResult> results(requests.size());
-    std::vector<std::vector<std::int32_t>> inputs(requests.size());
     std::vector<std::size_t> order;
-    std::size_t longest = 0;
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const auto& r = requests[i];
         std::string& error = results[i].error;
@@ -93,41 +91,79 @@ std::vector<ScoreResult> Engine::score(std::span<const ScoreRequest> requests) {
                     " tokens is longer than the model's context of " + std::to_string(c.n_ctx) + " (+1)";
         if (error.empty()) error = check_ids(r.context, c.n_vocab, "context");
         if (error.empty()) error = check_ids(r.continuation, c.n_vocab, "continuation");
-        if (!error.empty()) continue;
-        inputs[i] = r.context;
-        inputs[i].insert(inputs[i].end(), r.continuation.begin(), r.continuation.end() - 1);
-        longest = std::max(longest, inputs[i].size());
-        order.push_back(i);
+        if (error.empty()) order.push_back(i);
     }
     if (order.empty()) return results;
-
-    // Neighbours in sorted order share the longest prefixes; the cache keeps them.
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::lexicographical_compare(inputs[a].begin(), inputs[a].end(), inputs[b].begin(), inputs[b].end()) ||
-               (inputs[a] == inputs[b] && a < b);
-    });
-    KvCache cache = model_->make_cache(longest);
-    std::vector<float> logits;
-    for (std::size_t i : order) {
-        const auto& r = requests[i];
-        const auto& input = inputs[i];
-        const std::size_t first_scored = r.context.size() - 1;
-        const std::size_t keep = std::min(common_prefix(cache.tokens(), input), first_scored);
-        cache.truncate(keep);
-        std::vector<std::size_t> rows(r.continuation.size());
-        std::iota(rows.begin(), rows.end(), first_scored - keep);
-        logits.resize(rows.size() * c.n_vocab);
-        model_->forward(std::span(input).subspan(keep), cache, rows, logits.data(), *pool_);
-        ScoreResult& out = results[i];
-        out.is_greedy = true;
-        for (std::size_t t = 0; t < rows.size(); ++t) {
-            const auto lp = token_logprob(&logits[t * c.n_vocab], c.n_vocab, r.continuation[t]);
-            out.token_logprobs.push_back(lp.logprob);
-            out.logprob += lp.logprob;
-            out.is_greedy = out.is_greedy && lp.is_argmax;
-        }
-    }
+    score_valid(requests, order, results);
     return results;
+}
+
+// Requests with the same context form a group: the context (all but its last token)
+// is computed once into a shared prefix cache, and the group's continuations run
+// together in one forward pass, each in a small cache extending that prefix. Groups
+// are taken in sorted order, so the next group's context reuses the longest common
+// prefix of this one's.
+void Engine::score_valid(std::span<const ScoreRequest> requests, std::vector<std::size_t> order,
+                         std::vector<ScoreResult>& results) {
+    const auto& c = config();
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto& x = requests[a].context;
+        const auto& y = requests[b].context;
+        return std::lexicographical_compare(x.begin(), x.end(), y.begin(), y.end()) || (x == y && a < b);
+    });
+    std::size_t longest_context = 0;
+    for (std::size_t i : order) longest_context = std::max(longest_context, requests[i].context.size());
+    KvCache prefix = model_->make_cache(longest_context);
+    std::vector<float> logits;
+    for (std::size_t g = 0; g < order.size();) {
+        const auto& context = requests[order[g]].context;
+        std::size_t group_end = g;
+        while (group_end < order.size() && requests[order[group_end]].context == context) ++group_end;
+
+        const std::span<const std::int32_t> shared(context.data(), context.size() - 1);
+        prefix.truncate(common_prefix(prefix.tokens(), shared));
+        if (prefix.length() < shared.size())
+            model_->forward(shared.subspan(prefix.length()), prefix, {}, nullptr, *pool_);
+
+        // Continuations of the group, as many per pass as the token budget allows.
+        for (std::size_t first = g; first < group_end;) {
+            std::size_t last = first, tokens = 0;
+            while (last < group_end && (last == first || tokens + requests[order[last]].continuation.size() <=
+                                                             options_.max_batch_tokens))
+                tokens += requests[order[last++]].continuation.size();
+            std::vector<KvCache> caches;
+            std::vector<std::vector<std::int32_t>> inputs;
+            std::vector<std::vector<std::size_t>> rows;
+            caches.reserve(last - first);
+            for (std::size_t i = first; i < last; ++i) {
+                const auto& cont = requests[order[i]].continuation;
+                inputs.push_back({context.back()});
+                inputs.back().insert(inputs.back().end(), cont.begin(), cont.end() - 1);
+                rows.emplace_back(cont.size());
+                std::iota(rows.back().begin(), rows.back().end(), std::size_t{0});
+                caches.emplace_back(c.n_layer, model_->kv_dim(), cont.size(), &prefix);
+            }
+            std::vector<ForwardSegment> segments;
+            for (std::size_t s = 0; s < inputs.size(); ++s) segments.push_back({inputs[s], &caches[s], rows[s]});
+            logits.resize(tokens * c.n_vocab);
+            model_->forward(segments, logits.data(), *pool_);
+
+            const float* row_logits = logits.data();
+            for (std::size_t i = first; i < last; ++i) {
+                const auto& cont = requests[order[i]].continuation;
+                ScoreResult& out = results[order[i]];
+                out.is_greedy = true;
+                for (std::size_t t = 0; t < cont.size(); ++t, row_logits += c.n_vocab) {
+                    const auto lp = token_logprob(row_logits, c.n_vocab, cont[t]);
+                    out.token_logprobs.push_back(lp.logprob);
+                    out.logprob += lp.logprob;
+                    out.is_greedy = out.is_greedy && lp.is_argmax;
+                }
+            }
+            first = last;
+        }
+        g = group_end;
+    }
 }
 
 std::vector<RollingResult> Engine::score_rolling(std::span<const RollingRequest> requests) {

@@ -96,6 +96,9 @@ public:
     std::vector<GenerateResult> generate(std::span<const GenerateRequest> requests);
 
 private:
+    void score_valid(std::span<const ScoreRequest> requests, std::vector<std::size_t> order,
+                     std::vector<ScoreResult>& results);
+
     std::unique_ptr<ModelFile> file_;
     std::unique_ptr<Transformer> model_;
     std::unique_ptr<Tokenizer> tokenizer_;

@@ -1,8 +1,11 @@
-// AVX2 + FMA version of attend_one (see ops.h), selected at run time.
+// AVX2 + FMA version of attend (see ops.h), selected at run time.
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstddef>
+#include <span>
+
+#include "kernels/cpu/ops.h"
 
 namespace podium::avx2 {
 
@@ -44,25 +47,31 @@ inline float dot(const float* a, const float* b, std::size_t n) {
 
 }  // namespace
 
-void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
-                std::size_t head_dim, float* scores, float* out) {
+void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim,
+            float* scores, float* out) {
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-    float max_score = -INFINITY;
-    std::size_t key = 0;
-    if ((head_dim & 7) == 0) {
-        // Four keys at a time: four independent FMA chains instead of one. Each
-        // key's dot product is still summed in the same order as dot().
-        for (; key + 4 <= n_keys; key += 4) {
-            __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-            for (std::size_t d = 0; d < head_dim; d += 8) {
-                const __m256 qv = _mm256_loadu_ps(q + d);
-                for (int j = 0; j < 4; ++j)
-                    acc[j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(keys + (key + j) * stride + d), acc[j]);
+    std::size_t n_keys = 0;
+    for (const KvRange& range : ranges) {
+        float* range_scores = scores + n_keys;
+        const float* keys = range.keys;
+        std::size_t key = 0;
+        if ((head_dim & 7) == 0) {
+            // Four keys at a time: four independent FMA chains instead of one. Each
+            // key's dot product is still summed in the same order as dot().
+            for (; key + 4 <= range.n; key += 4) {
+                __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+                for (std::size_t d = 0; d < head_dim; d += 8) {
+                    const __m256 qv = _mm256_loadu_ps(q + d);
+                    for (int j = 0; j < 4; ++j)
+                        acc[j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(keys + (key + j) * stride + d), acc[j]);
+                }
+                for (int j = 0; j < 4; ++j) range_scores[key + j] = (reduce(acc[j]) + 0.0f) * scale;
             }
-            for (int j = 0; j < 4; ++j) scores[key + j] = (reduce(acc[j]) + 0.0f) * scale;
         }
+        for (; key < range.n; ++key) range_scores[key] = dot(q, keys + key * stride, head_dim) * scale;
+        n_keys += range.n;
     }
-    for (; key < n_keys; ++key) scores[key] = dot(q, keys + key * stride, head_dim) * scale;
+    float max_score = -INFINITY;
     for (std::size_t k = 0; k < n_keys; ++k) max_score = scores[k] > max_score ? scores[k] : max_score;
     const __m256 vmax = _mm256_set1_ps(max_score);
     __m256 vsum = _mm256_setzero_ps();
@@ -78,25 +87,28 @@ void attend_one(const float* q, const float* keys, const float* values, std::siz
         sum += scores[k];
     }
     const float inv = 1.0f / sum;
-    const std::size_t d8 = head_dim & ~std::size_t{7};
-    if (d8 == head_dim && head_dim <= 256) {
+    if ((head_dim & 7) == 0 && head_dim <= 256) {
         __m256 acc[32];
         const std::size_t lanes = head_dim / 8;
         for (std::size_t j = 0; j < lanes; ++j) acc[j] = _mm256_setzero_ps();
-        for (key = 0; key < n_keys; ++key) {
-            const __m256 p = _mm256_set1_ps(scores[key] * inv);
-            const float* v = values + key * stride;
-            for (std::size_t j = 0; j < lanes; ++j) acc[j] = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 8 * j), acc[j]);
-        }
+        const float* p_next = scores;
+        for (const KvRange& range : ranges)
+            for (std::size_t key = 0; key < range.n; ++key) {
+                const __m256 p = _mm256_set1_ps(*p_next++ * inv);
+                const float* v = range.values + key * stride;
+                for (std::size_t j = 0; j < lanes; ++j) acc[j] = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 8 * j), acc[j]);
+            }
         for (std::size_t j = 0; j < lanes; ++j) _mm256_storeu_ps(out + 8 * j, acc[j]);
         return;
     }
     for (std::size_t d = 0; d < head_dim; ++d) out[d] = 0.0f;
-    for (key = 0; key < n_keys; ++key) {
-        const float p = scores[key] * inv;
-        const float* v = values + key * stride;
-        for (std::size_t d = 0; d < head_dim; ++d) out[d] += p * v[d];
-    }
+    const float* p_next = scores;
+    for (const KvRange& range : ranges)
+        for (std::size_t key = 0; key < range.n; ++key) {
+            const float p = *p_next++ * inv;
+            const float* v = range.values + key * stride;
+            for (std::size_t d = 0; d < head_dim; ++d) out[d] += p * v[d];
+        }
 }
 
 }  // namespace podium::avx2

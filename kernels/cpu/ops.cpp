@@ -76,19 +76,21 @@ void add_in_place(float* x, const float* y, std::size_t n) {
 }
 
 namespace avx2 {
-void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
-                std::size_t head_dim, float* scores, float* out);
+void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim, float* scores,
+            float* out);
 }
 
-void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
-                std::size_t head_dim, float* scores, float* out) {
-    if (active_simd_level() != SimdLevel::Portable) return avx2::attend_one(q, keys, values, stride, n_keys, head_dim, scores, out);
+void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim, float* scores,
+            float* out) {
+    if (active_simd_level() != SimdLevel::Portable) return avx2::attend(q, ranges, stride, head_dim, scores, out);
     const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+    std::size_t n_keys = 0;
     float max_score = -INFINITY;
-    for (std::size_t k = 0; k < n_keys; ++k) {
-        scores[k] = dot_f32(q, keys + k * stride, head_dim) * scale;
-        if (scores[k] > max_score) max_score = scores[k];
-    }
+    for (const KvRange& range : ranges)
+        for (std::size_t k = 0; k < range.n; ++k, ++n_keys) {
+            scores[n_keys] = dot_f32(q, range.keys + k * stride, head_dim) * scale;
+            if (scores[n_keys] > max_score) max_score = scores[n_keys];
+        }
     float sum = 0.0f;
     for (std::size_t k = 0; k < n_keys; ++k) {
         scores[k] = std::exp(scores[k] - max_score);
@@ -96,11 +98,13 @@ void attend_one(const float* q, const float* keys, const float* values, std::siz
     }
     const float inv = 1.0f / sum;
     for (std::size_t d = 0; d < head_dim; ++d) out[d] = 0.0f;
-    for (std::size_t k = 0; k < n_keys; ++k) {
-        const float p = scores[k] * inv;
-        const float* v = values + k * stride;
-        for (std::size_t d = 0; d < head_dim; ++d) out[d] += p * v[d];
-    }
+    const float* p_next = scores;
+    for (const KvRange& range : ranges)
+        for (std::size_t k = 0; k < range.n; ++k) {
+            const float p = *p_next++ * inv;
+            const float* v = range.values + k * stride;
+            for (std::size_t d = 0; d < head_dim; ++d) out[d] += p * v[d];
+        }
 }
 
 TokenLogprob token_logprob(const float* logits, std::size_t n_vocab, int token) {

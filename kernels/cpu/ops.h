@@ -3,6 +3,7 @@
 // Each follows the Hugging Face implementation's arithmetic (lm-eval's numbers
 // are defined by it): statistics in f32, weight applied after normalizing.
 #include <cstddef>
+#include <span>
 
 namespace podium {
 
@@ -24,10 +25,19 @@ void gelu_erf(float* x, std::size_t n);
 // x[i] += y[i]
 void add_in_place(float* x, const float* y, std::size_t n);
 
-// Causal attention of one query head over n_keys cached keys/values (rows `stride`
-// floats apart): out = softmax(q.k / sqrt(head_dim)) . v. `scores` holds n_keys floats.
-void attend_one(const float* q, const float* keys, const float* values, std::size_t stride, std::size_t n_keys,
-                std::size_t head_dim, float* scores, float* out);
+// Consecutive cached keys and values (rows `stride` floats apart), e.g. a shared
+// prefix in one cache and a sequence's own tokens in another.
+struct KvRange {
+    const float* keys;
+    const float* values;
+    std::size_t n;
+};
+
+// Attention of one query head over the keys of `ranges`, in order:
+// out = softmax(q.k / sqrt(head_dim)) . v. `scores` holds as many floats as keys.
+// Splitting the same keys into ranges differently gives bit-identical results.
+void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim, float* scores,
+            float* out);
 
 // log-softmax of `logits` evaluated at `token`, plus whether `token` is the argmax
 // (first index among ties, as torch.argmax does).
