@@ -5,8 +5,9 @@ JOBS ?= $(shell nproc)
 GENERATOR = $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 RELEASE_DIR := build/release
 SANITIZE_DIR := build/sanitize
-# The parsers of untrusted files run again under AddressSanitizer and UBSan.
-SANITIZE_TEST_DIRS := gguf;quant;safetensors;tokenizer;synth
+# The parsers of untrusted files, the engine and its kernels run again under
+# AddressSanitizer and UBSan.
+SANITIZE_TEST_DIRS := gguf;quant;safetensors;tokenizer;synth;engine;kernels
 
 .PHONY: all deps build build-sanitize test test-release test-sanitize demo clean
 
