@@ -75,11 +75,7 @@ SpmTokenizer::SpmTokenizer(Vocabulary vocab)
 }
 
 std::vector<std::int32_t> SpmTokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
-    validate_utf8(text);
-    if (text.size() > UINT32_MAX / 4) throw Error("text of " + std::to_string(text.size()) + " bytes is too long to tokenize");
-    std::vector<std::int32_t> out;
-    out.reserve(text.size() / 3 + 2);
-    if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
+    std::vector<std::int32_t> out = start_encoding(text, add_special);
 
     std::vector<TextFragment> fragments;
     specials_.split(text, parse_special, fragments);

@@ -1,8 +1,11 @@
 #include "engine/tokenizer/tokenizer.h"
 
+#include <cstdint>
+
 #include "engine/core/error.h"
 #include "engine/tokenizer/bpe_tokenizer.h"
 #include "engine/tokenizer/spm_tokenizer.h"
+#include "engine/tokenizer/utf8.h"
 
 namespace podium {
 
@@ -20,6 +23,16 @@ std::string Tokenizer::concat_token_bytes(const std::vector<std::string>& token_
         text += token_bytes[static_cast<std::size_t>(id)];
     }
     return text;
+}
+
+std::vector<std::int32_t> Tokenizer::start_encoding(std::string_view text, bool add_special) const {
+    validate_utf8(text);
+    if (text.size() > UINT32_MAX / 4)
+        throw Error("text of " + std::to_string(text.size()) + " bytes is too long to tokenize");
+    std::vector<std::int32_t> out;
+    out.reserve(text.size() / 3 + 2);
+    if (add_special && vocab_.add_bos && vocab_.bos_id >= 0) out.push_back(vocab_.bos_id);
+    return out;
 }
 
 std::unique_ptr<Tokenizer> make_tokenizer(Vocabulary vocab) {

@@ -38,6 +38,9 @@ public:
 
 protected:
     explicit Tokenizer(Vocabulary vocab) : vocab_(std::move(vocab)) {}
+    // Checks `text` (valid UTF-8, not absurdly long) and returns the output vector,
+    // holding BOS when `add_special` and the vocabulary adds it.
+    std::vector<std::int32_t> start_encoding(std::string_view text, bool add_special) const;
     // The bytes of each id in turn; Error naming the id when one is out of range.
     static std::string concat_token_bytes(const std::vector<std::string>& token_bytes,
                                           std::span<const std::int32_t> ids);
