@@ -47,6 +47,7 @@ public:
             L.down = w.matrix(p + "ffn_down.weight", c.n_ff, d);
             layers_.push_back(std::move(L));
         }
+        w.check_all_used("Falcon");
     }
 
     void forward(std::span<const ForwardSegment> segments, float* logits, ThreadPool& pool) const override {

@@ -36,6 +36,7 @@ public:
                                w.matrix(p + "ffn_gate.weight", d, c.n_ff), w.matrix(p + "ffn_up.weight", d, c.n_ff),
                                w.matrix(p + "ffn_down.weight", c.n_ff, d)});
         }
+        w.check_all_used("Llama");
     }
 
     void forward(std::span<const ForwardSegment> segments, float* logits, ThreadPool& pool) const override {

@@ -18,7 +18,15 @@ std::string shape_string(const std::vector<std::uint64_t>& shape) {
 const TensorView& WeightLoader::require(const std::string& name) const {
     const TensorView* t = file_.find(name);
     if (!t) throw FileError(file_.path, "missing tensor \"" + name + "\"");
+    used_.insert(name);
     return *t;
+}
+
+void WeightLoader::check_all_used(std::string_view model_name) const {
+    for (const TensorView& t : file_.tensors)
+        if (!used_.contains(t.name))
+            throw FileError(file_.path, "tensor \"" + t.name + "\" is not part of podium's " + std::string(model_name) +
+                                            " model (an unsupported variant of the architecture)");
 }
 
 WeightMatrix WeightLoader::matrix(const std::string& name, std::size_t n_in, std::size_t n_out) const {
