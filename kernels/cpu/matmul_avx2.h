@@ -9,8 +9,7 @@
 
 namespace podium::avx2 {
 
-// SIMD dequantization for F16, BF16, Q8_0, Q4_0 (exactly the reference's values);
-// other types go through the reference.
+// SIMD dequantization of every type, giving exactly the reference's values.
 void dequantize_row(TensorType type, const std::uint8_t* src, float* dst, std::size_t n);
 
 float dot(const float* a, const float* b, std::size_t n);
