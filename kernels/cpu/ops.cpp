@@ -76,6 +76,7 @@ void add_in_place(float* x, const float* y, std::size_t n) {
 }
 
 namespace avx2 {
+double sum_exp_shifted(const float* x, std::size_t n, float shift);
 void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim, float* scores,
             float* out);
 }
@@ -113,7 +114,11 @@ TokenLogprob token_logprob(const float* logits, std::size_t n_vocab, int token) 
         if (logits[i] > logits[argmax]) argmax = static_cast<int>(i);
     const double max_logit = logits[argmax];
     double sum = 0.0;
-    for (std::size_t i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i]) - max_logit);
+    if (active_simd_level() != SimdLevel::Portable) {
+        sum = avx2::sum_exp_shifted(logits, n_vocab, logits[argmax]);
+    } else {
+        for (std::size_t i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i]) - max_logit);
+    }
     const double lse = max_logit + std::log(sum);
     return {static_cast<double>(logits[token]) - lse, argmax == token, argmax};
 }
