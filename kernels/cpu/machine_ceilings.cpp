@@ -10,6 +10,10 @@
 
 namespace podium {
 
+namespace avx512 {
+float fma_chain(std::size_t iterations);
+}
+
 namespace avx2 {
 float fma_chain(std::size_t iterations);
 std::uint64_t sum_words(const std::uint64_t* begin, const std::uint64_t* end);
@@ -43,18 +47,22 @@ double measure_bandwidth(ThreadPool& pool) {
     return sink.load() == 0 ? 0 : best;
 }
 
+// FMA peak at the instruction set the kernels use (AVX-512 where active, else AVX2).
 double measure_fma(ThreadPool& pool) {
-    const auto& f = cpu_features();
-    if (!(f.avx2 && f.fma)) return 0;
-    const std::size_t iterations = 20'000'000;
+    const SimdLevel level = active_simd_level();
+    if (level == SimdLevel::Portable) return 0;
+    const bool wide = level == SimdLevel::Avx512;
+    const std::size_t iterations = wide ? 10'000'000 : 20'000'000;
+    const double flops_per_iteration = wide ? 12 * 16 * 2 : 10 * 8 * 2;
     std::atomic<int> sink{0};
     double best = 0;
     for (int rep = 0; rep < 3; ++rep) {
         const auto t0 = std::chrono::steady_clock::now();
         pool.parallel_for(static_cast<std::size_t>(pool.size()), [&](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) sink += avx2::fma_chain(iterations) > 0 ? 1 : 0;
+            for (std::size_t i = begin; i < end; ++i)
+                sink += (wide ? avx512::fma_chain(iterations) : avx2::fma_chain(iterations)) > 0 ? 1 : 0;
         });
-        const double flops = static_cast<double>(pool.size()) * iterations * 10 * 8 * 2;
+        const double flops = static_cast<double>(pool.size()) * static_cast<double>(iterations) * flops_per_iteration;
         best = std::max(best, flops / seconds_since(t0) / 1e9);
     }
     return sink.load() >= 0 ? best : 0;

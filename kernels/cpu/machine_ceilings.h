@@ -7,7 +7,8 @@ namespace podium {
 
 struct MachineCeilings {
     double read_bandwidth_gbs = 0;  // GB/s streaming reads over a buffer far larger than cache
-    double fma_gflops = 0;          // fp32 GFLOP/s of independent FMA chains (2 flops per lane)
+    double fma_gflops = 0;          // fp32 GFLOP/s of independent FMA chains (2 flops per lane),
+                                    // at the SIMD level the kernels use
 };
 
 // Takes about a second. Uses every thread of `pool`.
