@@ -65,7 +65,14 @@ Engine::Engine(const std::filesystem::path& model, EngineOptions options)
       model_(make_transformer(*file_)),
       pool_(std::make_unique<ThreadPool>(options.threads)),
       options_(options) {
-    if (file_->vocabulary) tokenizer_ = make_tokenizer(*file_->vocabulary);
+    tokenizer_error_ = file_->vocabulary_error;
+    if (file_->vocabulary) {
+        try {
+            tokenizer_ = make_tokenizer(*file_->vocabulary);
+        } catch (const Error& e) {
+            tokenizer_error_ = e.what();
+        }
+    }
 }
 
 Engine::~Engine() = default;
@@ -73,6 +80,7 @@ Engine::~Engine() = default;
 const ModelConfig& Engine::config() const { return model_->config(); }
 
 const Tokenizer& Engine::tokenizer() const {
+    if (!tokenizer_ && !tokenizer_error_.empty()) throw Error(tokenizer_error_);
     if (!tokenizer_) throw FileError(file_->path, "the model file carries no tokenizer");
     return *tokenizer_;
 }

@@ -86,7 +86,8 @@ public:
 
     const ModelConfig& config() const;
     bool has_tokenizer() const { return tokenizer_ != nullptr; }
-    // Throws Error when the model file carries no tokenizer.
+    // Throws Error when the model file carries no tokenizer, or one podium cannot read
+    // (the message says why); scoring token ids works either way.
     const Tokenizer& tokenizer() const;
 
     // Requests sharing a prefix compute it once. Results come back in request order
@@ -102,6 +103,7 @@ private:
     std::unique_ptr<ModelFile> file_;
     std::unique_ptr<Transformer> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
+    std::string tokenizer_error_;  // why there is no tokenizer, when the file has a broken one
     std::unique_ptr<ThreadPool> pool_;
     EngineOptions options_;
 };

@@ -135,7 +135,13 @@ ModelFile open_gguf_model(const fs::path& path) {
         view.n_bytes = info.n_bytes;
         model.tensors.push_back(std::move(view));
     }
-    if (gguf->find("tokenizer.ggml.model")) model.vocabulary = vocabulary_from_gguf(*gguf);
+    if (gguf->find("tokenizer.ggml.model")) {
+        try {
+            model.vocabulary = vocabulary_from_gguf(*gguf);
+        } catch (const Error& e) {
+            model.vocabulary_error = e.what();
+        }
+    }
     model.storage = std::move(gguf);
     return model;
 }

@@ -24,6 +24,9 @@ struct ModelFile {
     ModelConfig config;
     std::vector<TensorView> tensors;       // podium (= GGUF) names
     std::optional<Vocabulary> vocabulary;  // absent when the file carries no tokenizer
+    // Why the tokenizer could not be read (e.g. an unsupported pre-tokenizer), when it
+    // could not: the weights stay usable for scoring token ids.
+    std::string vocabulary_error;
     std::shared_ptr<const void> storage;   // keeps the mapped files alive
 
     const TensorView* find(std::string_view name) const;

@@ -391,7 +391,11 @@ ModelFile open_hf_model(const fs::path& dir) {
 
     model.storage = std::move(storage);
     if (const fs::path tokenizer = dir / "tokenizer.json"; fs::exists(tokenizer))
-        model.vocabulary = vocabulary_from_hf_json(tokenizer);
+        try {
+            model.vocabulary = vocabulary_from_hf_json(tokenizer);
+        } catch (const Error& e) {
+            model.vocabulary_error = e.what();  // the weights stay usable for token ids
+        }
     return model;
 }
 

@@ -125,6 +125,8 @@ json describe(const ModelFile& m) {
     if (m.vocabulary)
         j["tokenizer"] = {{"kind", tokenizer_kind_name(m.vocabulary->kind)},
                           {"vocab_size", m.vocabulary->tokens.size()}};
+    else if (!m.vocabulary_error.empty())
+        j["tokenizer"] = {{"error", m.vocabulary_error}};
     else
         j["tokenizer"] = nullptr;
     return j;
@@ -157,7 +159,8 @@ void print_table(const ModelFile& m, std::ostream& out) {
     row("output", c.tied_output ? "tied to token_embd" : "separate output.weight");
     row("tokenizer", m.vocabulary ? std::string(tokenizer_kind_name(m.vocabulary->kind)) + ", " +
                                         n(m.vocabulary->tokens.size()) + " tokens"
-                                  : "none");
+          : m.vocabulary_error.empty() ? "none"
+                                       : "unreadable: " + m.vocabulary_error);
 
     const std::uint64_t total = total_bytes(m);
     out << "\n";

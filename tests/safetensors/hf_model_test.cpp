@@ -461,6 +461,16 @@ TEST_CASE("hf: tokenizer.json beside the weights fills the vocabulary") {
     CHECK(j["tokenizer"]["kind"] == "byte-level-bpe");
     CHECK(j["tokenizer"]["vocab_size"] == 4);
 
+    // A broken tokenizer.json leaves the weights usable (scoring token ids) and says why
+    // wherever the tokenizer is needed.
     write_file(dir / "m" / "tokenizer.json", "{");
-    CHECK_THAT(file_error_message([&] { open_model(dir / "m"); }), Contains("tokenizer.json"));
+    const ModelFile broken = open_model(dir / "m");
+    CHECK_FALSE(broken.vocabulary);
+    CHECK_THAT(broken.vocabulary_error, Contains("tokenizer.json"));
+    const auto inspect = run_podium("model inspect --json '" + (dir / "m").string() + "'");
+    REQUIRE(inspect.exit_code == 0);
+    CHECK_THAT(json::parse(inspect.out)["tokenizer"]["error"].get<std::string>(), Contains("tokenizer.json"));
+    const auto text = run_podium("logprobs --model '" + (dir / "m").string() + "' --text hello");
+    CHECK(text.exit_code == 1);
+    CHECK_THAT(text.err, Contains("tokenizer.json"));
 }
