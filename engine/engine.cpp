@@ -6,6 +6,7 @@
 #include "engine/core/error.h"
 #include "engine/model/model_file.h"
 #include "engine/models/transformer.h"
+#include "engine/request_checks.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "kernels/cpu/ops.h"
 #include "kernels/cpu/thread_pool.h"
@@ -19,15 +20,6 @@ std::size_t common_prefix(const std::vector<std::int32_t>& a, std::span<const st
     std::size_t i = 0;
     while (i < n && a[i] == b[i]) ++i;
     return i;
-}
-
-// Empty when every id is a valid token, else a message naming the first bad one.
-std::string check_ids(std::span<const std::int32_t> ids, std::size_t n_vocab, const char* what) {
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        if (ids[i] < 0 || static_cast<std::size_t>(ids[i]) >= n_vocab)
-            return std::string(what) + " token " + std::to_string(i) + " has id " + std::to_string(ids[i]) +
-                   ", outside the vocabulary [0, " + std::to_string(n_vocab) + ")";
-    return {};
 }
 
 // lm-eval's get_rolling_token_windows + make_disjoint_window with context_len 1:
@@ -97,8 +89,8 @@ std::vector<ScoreResult> Engine::score(std::span<const ScoreRequest> requests) {
         else if (r.context.size() + r.continuation.size() - 1 > c.n_ctx)
             error = "request of " + std::to_string(r.context.size() + r.continuation.size()) +
                     " tokens is longer than the model's context of " + std::to_string(c.n_ctx) + " (+1)";
-        if (error.empty()) error = check_ids(r.context, c.n_vocab, "context");
-        if (error.empty()) error = check_ids(r.continuation, c.n_vocab, "continuation");
+        if (error.empty()) error = check_token_ids(r.context, c.n_vocab, "context");
+        if (error.empty()) error = check_token_ids(r.continuation, c.n_vocab, "continuation");
         if (error.empty()) order.push_back(i);
     }
     if (order.empty()) return results;
@@ -185,7 +177,7 @@ std::vector<RollingResult> Engine::score_rolling(std::span<const RollingRequest>
             results[i].error = "prefix token " + std::to_string(r.prefix_token) + " is outside the vocabulary";
             continue;
         }
-        results[i].error = check_ids(r.tokens, c.n_vocab, "document");
+        results[i].error = check_token_ids(r.tokens, c.n_vocab, "document");
         if (!results[i].ok()) continue;
         for (auto& w : rolling_windows(r.tokens, r.prefix_token, c.n_ctx)) {
             windows.push_back(std::move(w));

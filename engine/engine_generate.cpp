@@ -9,6 +9,7 @@
 
 #include "engine/engine.h"
 #include "engine/models/transformer.h"
+#include "engine/request_checks.h"
 #include "engine/sampler.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "kernels/cpu/thread_pool.h"
@@ -22,11 +23,7 @@ std::string check_prompt(const GenerateRequest& r, const ModelConfig& c) {
     if (r.prompt.size() >= c.n_ctx)
         return "prompt of " + std::to_string(r.prompt.size()) + " tokens fills the model's context of " +
                std::to_string(c.n_ctx);
-    for (std::size_t i = 0; i < r.prompt.size(); ++i)
-        if (r.prompt[i] < 0 || static_cast<std::size_t>(r.prompt[i]) >= c.n_vocab)
-            return "prompt token " + std::to_string(i) + " has id " + std::to_string(r.prompt[i]) +
-                   ", outside the vocabulary [0, " + std::to_string(c.n_vocab) + ")";
-    return {};
+    return check_token_ids(r.prompt, c.n_vocab, "prompt");
 }
 
 struct RunningSequence {
