@@ -1,6 +1,7 @@
 // AVX2 + FMA version of attend (see ops.h), selected at run time.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -45,6 +46,22 @@ inline float dot(const float* a, const float* b, std::size_t n) {
     return reduce(acc) + tail;
 }
 
+// out[d0, d0 + 8V) = sum over keys of (score * inv) * v[d0, d0 + 8V).
+template <int V>
+void weighted_values(const float* scores, float inv, std::span<const KvRange> ranges, std::size_t stride,
+                     std::size_t d0, float* out) {
+    __m256 acc[V];
+    for (int j = 0; j < V; ++j) acc[j] = _mm256_setzero_ps();
+    const float* p_next = scores;
+    for (const KvRange& range : ranges)
+        for (std::size_t key = 0; key < range.n; ++key) {
+            const __m256 p = _mm256_set1_ps(*p_next++ * inv);
+            const float* v = range.values + key * stride + d0;
+            for (int j = 0; j < V; ++j) acc[j] = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 8 * j), acc[j]);
+        }
+    for (int j = 0; j < V; ++j) _mm256_storeu_ps(out + d0 + 8 * j, acc[j]);
+}
+
 }  // namespace
 
 void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim,
@@ -87,18 +104,21 @@ void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride,
         sum += scores[k];
     }
     const float inv = 1.0f / sum;
-    if ((head_dim & 7) == 0 && head_dim <= 256) {
-        __m256 acc[32];
-        const std::size_t lanes = head_dim / 8;
-        for (std::size_t j = 0; j < lanes; ++j) acc[j] = _mm256_setzero_ps();
-        const float* p_next = scores;
-        for (const KvRange& range : ranges)
-            for (std::size_t key = 0; key < range.n; ++key) {
-                const __m256 p = _mm256_set1_ps(*p_next++ * inv);
-                const float* v = range.values + key * stride;
-                for (std::size_t j = 0; j < lanes; ++j) acc[j] = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 8 * j), acc[j]);
+    if ((head_dim & 7) == 0) {
+        // Up to 64 dims at a time so the accumulators stay in registers; each output
+        // still sums p * v over the keys in order.
+        for (std::size_t d0 = 0; d0 < head_dim; d0 += 64) {
+            switch (std::min<std::size_t>(8, (head_dim - d0) / 8)) {
+                case 8: weighted_values<8>(scores, inv, ranges, stride, d0, out); break;
+                case 7: weighted_values<7>(scores, inv, ranges, stride, d0, out); break;
+                case 6: weighted_values<6>(scores, inv, ranges, stride, d0, out); break;
+                case 5: weighted_values<5>(scores, inv, ranges, stride, d0, out); break;
+                case 4: weighted_values<4>(scores, inv, ranges, stride, d0, out); break;
+                case 3: weighted_values<3>(scores, inv, ranges, stride, d0, out); break;
+                case 2: weighted_values<2>(scores, inv, ranges, stride, d0, out); break;
+                default: weighted_values<1>(scores, inv, ranges, stride, d0, out); break;
             }
-        for (std::size_t j = 0; j < lanes; ++j) _mm256_storeu_ps(out + 8 * j, acc[j]);
+        }
         return;
     }
     for (std::size_t d = 0; d < head_dim; ++d) out[d] = 0.0f;
