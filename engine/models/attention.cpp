@@ -25,7 +25,9 @@ void causal_attention(const float* q, const float* k, const float* v, const Batc
         std::vector<float> scores;
         std::vector<KvRange> ranges;
         for (std::size_t i = begin; i < end; ++i) {
-            const std::size_t row = i / shape.n_head, h = i % shape.n_head;
+            // Head-major order: consecutive items read the same head's keys and values,
+            // which then stay in cache (all heads' together would not).
+            const std::size_t h = i / n_rows, row = i % n_rows;
             const KvCache& cache = *segments[layout.segment_of[row]].cache;
             const std::size_t n_keys = layout.positions[row] + 1;
             scores.resize(n_keys);
