@@ -20,7 +20,6 @@ public:
     std::size_t length() const { return prefix_ + own_length_; }
     std::size_t capacity() const { return prefix_ + capacity_; }
     std::size_t kv_dim() const { return kv_dim_; }
-    std::size_t bytes() const { return 2 * keys_.size() * capacity_ * kv_dim_ * sizeof(float); }
     // Tokens whose keys and values are cached (the parent's first), in order.
     const std::vector<std::int32_t>& tokens() const { return tokens_; }
 

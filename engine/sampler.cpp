@@ -5,6 +5,8 @@
 #include <numeric>
 #include <vector>
 
+#include "kernels/cpu/ops.h"
+
 namespace podium {
 
 std::uint64_t SplitMix64::next() {
@@ -15,13 +17,6 @@ std::uint64_t SplitMix64::next() {
 }
 
 double SplitMix64::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-
-int argmax(const float* logits, std::size_t n) {
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < n; ++i)
-        if (logits[i] > logits[best]) best = i;
-    return static_cast<int>(best);
-}
 
 int sample_token(const float* logits, std::size_t n, float temperature, float top_p, SplitMix64& rng) {
     if (temperature <= 0.0f) return argmax(logits, n);

@@ -17,7 +17,6 @@ private:
     std::uint64_t state_;
 };
 
-int argmax(const float* logits, std::size_t n);
 int sample_token(const float* logits, std::size_t n, float temperature, float top_p, SplitMix64& rng);
 
 }  // namespace podium

@@ -59,7 +59,9 @@ public:
 
         std::vector<float> x(n * d), mlp_in(n * d), attn_in(n * d), qkv(n * qkv_dim);
         std::vector<float> q(n * q_dim), k(n * kv), v(n * kv), attn(n * q_dim), proj(n * d), hidden(n * c.n_ff);
+        std::vector<float> mlp_out(n * d);
         embed_tokens(embeddings_, layout.tokens.data(), n, x.data());
+        const RopeAngles angles(layout.positions, c.n_rot, c.rope_freq_base);
 
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             const FalconLayer& L = layers_[l];
@@ -72,8 +74,8 @@ public:
             matmul(L.qkv, a, n, qkv.data(), pool);
             for (std::size_t t = 0; t < n; ++t) {
                 split_qkv(&qkv[t * qkv_dim], &q[t * q_dim], &k[t * kv], &v[t * kv]);
-                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, layout.positions[t], c.rope_freq_base, true);
-                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, layout.positions[t], c.rope_freq_base, true);
+                rope(&q[t * q_dim], c.n_head, hd, angles, t, true);
+                rope(&k[t * kv], c.n_head_kv, hd, angles, t, true);
             }
             causal_attention(q.data(), k.data(), v.data(), layout, segments, l, shape, attn.data(), pool);
             matmul(L.wo, attn.data(), n, proj.data(), pool);
@@ -81,7 +83,6 @@ public:
             matmul(L.up, mlp_in.data(), n, hidden.data(), pool);
             gelu_erf(hidden.data(), n * c.n_ff);
             // x + attention + mlp, added in the order HF does: (mlp + attn) + residual.
-            std::vector<float> mlp_out(n * d);
             matmul(L.down, hidden.data(), n, mlp_out.data(), pool);
             for (std::size_t i = 0; i < n * d; ++i) x[i] = (mlp_out[i] + proj[i]) + x[i];
         }

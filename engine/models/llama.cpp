@@ -50,6 +50,7 @@ public:
         std::vector<float> x(n * d), normed(n * d), q(n * q_dim), k(n * kv), v(n * kv), attn(n * q_dim);
         std::vector<float> proj(n * d), gate(n * c.n_ff), up(n * c.n_ff);
         embed_tokens(embeddings_, layout.tokens.data(), n, x.data());
+        const RopeAngles angles(layout.positions, c.n_rot, c.rope_freq_base);
 
         for (std::size_t l = 0; l < layers_.size(); ++l) {
             const LlamaLayer& L = layers_[l];
@@ -59,8 +60,8 @@ public:
             matmul(L.wk, normed.data(), n, k.data(), pool);
             matmul(L.wv, normed.data(), n, v.data(), pool);
             for (std::size_t t = 0; t < n; ++t) {
-                rope(&q[t * q_dim], c.n_head, hd, c.n_rot, layout.positions[t], c.rope_freq_base, half_split);
-                rope(&k[t * kv], c.n_head_kv, hd, c.n_rot, layout.positions[t], c.rope_freq_base, half_split);
+                rope(&q[t * q_dim], c.n_head, hd, angles, t, half_split);
+                rope(&k[t * kv], c.n_head_kv, hd, angles, t, half_split);
             }
             causal_attention(q.data(), k.data(), v.data(), layout, segments, l, shape, attn.data(), pool);
             matmul(L.wo, attn.data(), n, proj.data(), pool);

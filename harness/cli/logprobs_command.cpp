@@ -25,11 +25,11 @@ struct LogprobsOptions {
 };
 
 void run_logprobs(const LogprobsOptions& o) {
-    Engine engine(o.model, EngineOptions{o.threads});
     const bool from_ids = o.token_ids_option->count() > 0;
+    const std::string text = from_ids ? std::string() : read_text(o.input);  // before the slow model load
+    Engine engine(o.model, EngineOptions{o.threads});
     std::vector<std::int32_t> tokens = o.token_ids;
     if (!from_ids) {
-        const std::string text = read_text(o.input);
         const Tokenizer& tok = engine.tokenizer();
         tokens = tok.encode(text, tok.adds_bos() && !o.no_bos);
     }

@@ -26,27 +26,25 @@ void layer_norm(const float* x, const float* w, const float* b, std::size_t n, f
     for (std::size_t i = 0; i < n; ++i) out[i] = ((x[i] - mean) * scale) * w[i] + b[i];
 }
 
-void rope(float* x, std::size_t n_heads, std::size_t head_dim, std::size_t n_rot, std::size_t pos, float freq_base,
-          bool half_split) {
-    const std::size_t half = n_rot / 2;
+RopeAngles::RopeAngles(std::span<const std::size_t> positions, std::size_t n_rot, float freq_base)
+    : half_(n_rot / 2), cos_(positions.size() * half_), sin_(positions.size() * half_) {
     // As HF: inv_freq in f32, angle = pos * inv_freq in f32, then cos/sin.
-    float cos_buf[512], sin_buf[512];
-    std::vector<float> heap_cos, heap_sin;
-    float* cs = cos_buf;
-    float* sn = sin_buf;
-    if (half > 512) {
-        heap_cos.resize(half);
-        heap_sin.resize(half);
-        cs = heap_cos.data();
-        sn = heap_sin.data();
-    }
-    for (std::size_t i = 0; i < half; ++i) {
-        const float inv_freq =
-            1.0f / std::pow(freq_base, static_cast<float>(2 * i) / static_cast<float>(n_rot));
-        const float angle = static_cast<float>(pos) * inv_freq;
-        cs[i] = std::cos(angle);
-        sn[i] = std::sin(angle);
-    }
+    std::vector<float> inv_freq(half_);
+    for (std::size_t i = 0; i < half_; ++i)
+        inv_freq[i] = 1.0f / std::pow(freq_base, static_cast<float>(2 * i) / static_cast<float>(n_rot));
+    for (std::size_t r = 0; r < positions.size(); ++r)
+        for (std::size_t i = 0; i < half_; ++i) {
+            const float angle = static_cast<float>(positions[r]) * inv_freq[i];
+            cos_[r * half_ + i] = std::cos(angle);
+            sin_[r * half_ + i] = std::sin(angle);
+        }
+}
+
+void rope(float* x, std::size_t n_heads, std::size_t head_dim, const RopeAngles& angles, std::size_t row,
+          bool half_split) {
+    const std::size_t half = angles.half();
+    const float* cs = angles.cos(row);
+    const float* sn = angles.sin(row);
     for (std::size_t h = 0; h < n_heads; ++h) {
         float* v = x + h * head_dim;
         for (std::size_t i = 0; i < half; ++i) {
@@ -108,19 +106,24 @@ void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride,
         }
 }
 
+int argmax(const float* values, std::size_t n) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < n; ++i)
+        if (values[i] > values[best]) best = i;
+    return static_cast<int>(best);
+}
+
 TokenLogprob token_logprob(const float* logits, std::size_t n_vocab, int token) {
-    int argmax = 0;
-    for (std::size_t i = 1; i < n_vocab; ++i)
-        if (logits[i] > logits[argmax]) argmax = static_cast<int>(i);
-    const double max_logit = logits[argmax];
+    const int best = argmax(logits, n_vocab);
+    const double max_logit = logits[best];
     double sum = 0.0;
     if (active_simd_level() != SimdLevel::Portable) {
-        sum = avx2::sum_exp_shifted(logits, n_vocab, logits[argmax]);
+        sum = avx2::sum_exp_shifted(logits, n_vocab, logits[best]);
     } else {
         for (std::size_t i = 0; i < n_vocab; ++i) sum += std::exp(static_cast<double>(logits[i]) - max_logit);
     }
     const double lse = max_logit + std::log(sum);
-    return {static_cast<double>(logits[token]) - lse, argmax == token, argmax};
+    return {static_cast<double>(logits[token]) - lse, best == token, best};
 }
 
 }  // namespace podium

@@ -4,6 +4,7 @@
 // are defined by it): statistics in f32, weight applied after normalizing.
 #include <cstddef>
 #include <span>
+#include <vector>
 
 namespace podium {
 
@@ -12,9 +13,23 @@ void rms_norm(const float* x, const float* w, std::size_t n, float eps, float* o
 // out = (x - mean) / sqrt(var + eps) * w + b    (Falcon LayerNorm, biased variance)
 void layer_norm(const float* x, const float* w, const float* b, std::size_t n, float eps, float* out);
 
-// Rotates the first n_rot dims of each of n_heads vectors of head_dim at position pos.
+// cos and sin of the RoPE angles of each row's position (n_rot / 2 per row),
+// computed once per forward pass and shared by q and k of every layer.
+class RopeAngles {
+public:
+    RopeAngles(std::span<const std::size_t> positions, std::size_t n_rot, float freq_base);
+    std::size_t half() const { return half_; }
+    const float* cos(std::size_t row) const { return cos_.data() + row * half_; }
+    const float* sin(std::size_t row) const { return sin_.data() + row * half_; }
+
+private:
+    std::size_t half_;
+    std::vector<float> cos_, sin_;
+};
+
+// Rotates the first n_rot dims of each of n_heads vectors of head_dim by row `row`'s angles.
 // half_split: pairs (i, i + n_rot/2) (HF rotate_half, NEOX); else adjacent pairs (2i, 2i+1).
-void rope(float* x, std::size_t n_heads, std::size_t head_dim, std::size_t n_rot, std::size_t pos, float freq_base,
+void rope(float* x, std::size_t n_heads, std::size_t head_dim, const RopeAngles& angles, std::size_t row,
           bool half_split);
 
 // gate[i] = silu(gate[i]) * up[i]               (SwiGLU)
@@ -38,6 +53,9 @@ struct KvRange {
 // Splitting the same keys into ranges differently gives bit-identical results.
 void attend(const float* q, std::span<const KvRange> ranges, std::size_t stride, std::size_t head_dim, float* scores,
             float* out);
+
+// Index of the largest value; the first among ties, as torch.argmax gives it.
+int argmax(const float* values, std::size_t n);
 
 // log-softmax of `logits` evaluated at `token`, plus whether `token` is the argmax
 // (first index among ties, as torch.argmax does).
